@@ -1,0 +1,72 @@
+// {fmt} support: fmt::format("{}", x) for lop::fixed values and descriptors.
+//   {}            exact decimal value            "-1.375"
+//   {:f} {:.3f} {:e} {:g}   the value as a double, with the usual floating-point spec
+//   {:b}          raw bits in binary, all `width` digits    "11111010"
+//   {:x} {:X}     raw bits in hex, ceil(width/4) digits     "fa"
+//   {:d}          the raw integer (value * 2^frac)          "-6"
+#pragma once
+#include <string>
+#include <string_view>
+
+#include <fmt/format.h>
+
+#include "lop/fixed.hpp"
+#include "lop/format.hpp"
+
+template <lop::fixed_format F>
+struct fmt::formatter<lop::fixed<F>> {
+  char presentation = 0;
+  fmt::formatter<double> as_double;
+
+  constexpr auto parse(fmt::format_parse_context& ctx) -> decltype(ctx.begin()) {
+    auto it = ctx.begin();
+    const auto end = ctx.end();
+    if (it != end && *it != '}') {
+      auto last = it;
+      while (last != end && *last != '}') ++last;
+      const char type = *(last - 1);
+      if (type == 'b' || type == 'x' || type == 'X' || type == 'd') {
+        if (last - it != 1) throw fmt::format_error("lop::fixed: raw formats b, x, X, d take no other options");
+        presentation = type;
+        return last;
+      }
+      presentation = 'f';
+      return as_double.parse(ctx);
+    }
+    return it;
+  }
+
+  template <class Ctx>
+  auto format(const lop::fixed<F>& x, Ctx& ctx) const -> decltype(ctx.out()) {
+    const auto bits = static_cast<lop::detail::u128>(x.bits());
+    std::string s;
+    switch (presentation) {
+      case 0: s = lop::to_string(x); break;
+      case 'f': return as_double.format(x.to_double(), ctx);
+      case 'd': s = lop::detail::to_decimal(x.raw(), 0); break;
+      case 'b':
+        for (int i = F.width - 1; i >= 0; --i) s += ((bits >> i) & 1) != 0 ? '1' : '0';
+        break;
+      default: {
+        const char* digits = presentation == 'X' ? "0123456789ABCDEF" : "0123456789abcdef";
+        for (int i = ((F.width + 3) / 4 - 1) * 4; i >= 0; i -= 4) s += digits[static_cast<int>((bits >> i) & 0xF)];
+      }
+    }
+    return fmt::format_to(ctx.out(), "{}", s);
+  }
+};
+
+template <>
+struct fmt::formatter<lop::fixed_format> : fmt::formatter<std::string_view> {
+  template <class Ctx>
+  auto format(const lop::fixed_format& f, Ctx& ctx) const -> decltype(ctx.out()) {
+    return fmt::formatter<std::string_view>::format(lop::to_string(f), ctx);
+  }
+};
+template <>
+struct fmt::formatter<lop::pe_spec> : fmt::formatter<std::string_view> {
+  template <class Ctx>
+  auto format(const lop::pe_spec& p, Ctx& ctx) const -> decltype(ctx.out()) {
+    return fmt::formatter<std::string_view>::format(lop::to_string(p), ctx);
+  }
+};

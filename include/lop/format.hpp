@@ -1,0 +1,366 @@
+// Descriptors: the one plain-value description of a number format or PE from which both the
+// C++ types and the generated Verilog are derived, and their canonical text form.
+#pragma once
+#include <array>
+#include <cctype>
+#include <charconv>
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+namespace lop {
+
+// How a value is brought onto a coarser grid (see docs/fixed-point.md).
+enum class rounding : std::uint8_t {
+  floor,        // toward -inf: drop the bits (two's-complement truncation)
+  toward_zero,  // magnitude truncation
+  half_up,      // nearest, ties toward +inf
+  half_away,    // nearest, ties away from zero
+  half_even,    // nearest, ties to even (convergent)
+  stochastic,   // round up with probability (dropped bits)/2^d, driven by lop::lfsr32
+};
+
+// What happens to a value outside the representable range.
+enum class overflow : std::uint8_t {
+  wrap,                // keep the low `width` bits (two's complement)
+  saturate,            // clamp to [min, max]
+  saturate_symmetric,  // clamp to [-max, max]: the most negative code is never produced
+  saturate_zero,       // out-of-range values become 0
+};
+
+// Multipliers a PE can use. Issue-4 approximate multipliers extend this.
+enum class multiplier : std::uint8_t { exact };
+
+// A fixed-point format: value = raw * 2^-frac, raw a `width`-bit two's-complement (signed)
+// or binary (unsigned) integer. frac may be negative or larger than width.
+struct fixed_format {
+  int width = 16;
+  int frac = 0;
+  bool is_signed = true;
+  rounding round = rounding::floor;
+  overflow ovf = overflow::wrap;
+
+  [[nodiscard]] constexpr int int_bits() const noexcept { return width - frac; }
+  [[nodiscard]] constexpr fixed_format with_rounding(rounding r) const noexcept {
+    fixed_format f = *this;
+    f.round = r;
+    return f;
+  }
+  [[nodiscard]] constexpr fixed_format with_overflow(overflow o) const noexcept {
+    fixed_format f = *this;
+    f.ovf = o;
+    return f;
+  }
+  friend constexpr bool operator==(const fixed_format&, const fixed_format&) = default;
+};
+
+// Shorthands: sfix(16, 8) is a signed 16-bit format with 8 fraction bits.
+[[nodiscard]] constexpr fixed_format sfix(int width, int frac, rounding r = rounding::floor,
+                                          overflow o = overflow::wrap) noexcept {
+  return {width, frac, true, r, o};
+}
+[[nodiscard]] constexpr fixed_format ufix(int width, int frac, rounding r = rounding::floor,
+                                          overflow o = overflow::wrap) noexcept {
+  return {width, frac, false, r, o};
+}
+
+// Formats of exact results (what hardware adders and multipliers produce). The result
+// carries the left operand's rounding and overflow policy; they matter only when a value
+// is later converted into that format.
+[[nodiscard]] constexpr fixed_format product_format(const fixed_format& a,
+                                                    const fixed_format& b) noexcept {
+  return {a.width + b.width, a.frac + b.frac, a.is_signed || b.is_signed, a.round, a.ovf};
+}
+[[nodiscard]] constexpr fixed_format sum_format(const fixed_format& a,
+                                                const fixed_format& b) noexcept {
+  const bool s = a.is_signed || b.is_signed;
+  const int fr = a.frac > b.frac ? a.frac : b.frac;
+  const int ia = a.int_bits() + (s && !a.is_signed ? 1 : 0);
+  const int ib = b.int_bits() + (s && !b.is_signed ? 1 : 0);
+  return {(ia > ib ? ia : ib) + 1 + fr, fr, s, a.round, a.ovf};
+}
+[[nodiscard]] constexpr fixed_format difference_format(const fixed_format& a,
+                                                       const fixed_format& b) noexcept {
+  if (!a.is_signed && !b.is_signed) {  // a - b lies in (-2^ib, 2^ia)
+    const int fr = a.frac > b.frac ? a.frac : b.frac;
+    const int i = a.int_bits() > b.int_bits() ? a.int_bits() : b.int_bits();
+    return {i + 1 + fr, fr, true, a.round, a.ovf};
+  }
+  fixed_format r = sum_format(a, b);
+  r.is_signed = true;
+  return r;
+}
+[[nodiscard]] constexpr fixed_format negate_format(const fixed_format& a) noexcept {
+  return {a.width + 1, a.frac, true, a.round, a.ovf};
+}
+
+// A multiply-accumulate processing element: acc <- quantize<acc>(acc + a*b) per MAC,
+// out = quantize<out>(acc). pipeline = register stages before the accumulator (0..2).
+struct pe_spec {
+  fixed_format a;
+  fixed_format b;
+  fixed_format acc;
+  fixed_format out;
+  multiplier mul = multiplier::exact;
+  int pipeline = 0;
+  friend constexpr bool operator==(const pe_spec&, const pe_spec&) = default;
+};
+
+// Limits of the exact internal arithmetic (128-bit integers).
+inline constexpr int max_signed_width = 128;
+inline constexpr int max_unsigned_width = 127;
+inline constexpr int max_abs_frac = 2048;
+inline constexpr int max_pipeline = 2;
+
+// Thrown for malformed descriptor text and impossible descriptors.
+class format_error : public std::invalid_argument {
+ public:
+  using std::invalid_argument::invalid_argument;
+};
+
+namespace detail {
+inline constexpr std::array<std::string_view, 6> rounding_names{
+    "floor", "toward_zero", "half_up", "half_away", "half_even", "stochastic"};
+inline constexpr std::array<std::string_view, 4> overflow_names{
+    "wrap", "saturate", "saturate_symmetric", "saturate_zero"};
+inline constexpr std::array<std::string_view, 1> multiplier_names{"exact"};
+}  // namespace detail
+
+[[nodiscard]] constexpr std::string_view to_string(rounding r) noexcept {
+  return detail::rounding_names[static_cast<std::size_t>(r)];
+}
+[[nodiscard]] constexpr std::string_view to_string(overflow o) noexcept {
+  return detail::overflow_names[static_cast<std::size_t>(o)];
+}
+[[nodiscard]] constexpr std::string_view to_string(multiplier m) noexcept {
+  return detail::multiplier_names[static_cast<std::size_t>(m)];
+}
+
+// nullptr when f is a valid format, otherwise what is wrong and how to fix it.
+[[nodiscard]] constexpr const char* validate(const fixed_format& f) noexcept {
+  if (f.width < 1) return "width must be at least 1";
+  if (f.is_signed && f.width > max_signed_width)
+    return "signed width must be at most 128 bits; quantize to a narrower format first";
+  if (!f.is_signed && f.width > max_unsigned_width)
+    return "unsigned width must be at most 127 bits; use a signed format or narrower operands";
+  if (f.frac < -max_abs_frac || f.frac > max_abs_frac) return "frac must be within -2048..2048";
+  if (static_cast<unsigned>(f.round) > static_cast<unsigned>(rounding::stochastic))
+    return "unknown rounding mode";
+  if (static_cast<unsigned>(f.ovf) > static_cast<unsigned>(overflow::saturate_zero))
+    return "unknown overflow mode";
+  return nullptr;
+}
+
+[[nodiscard]] constexpr const char* validate(const pe_spec& s) noexcept {
+  for (const fixed_format* f : {&s.a, &s.b, &s.acc, &s.out})
+    if (const char* e = validate(*f)) return e;
+  if (s.a.width + s.b.width > max_signed_width)
+    return "the exact product of a and b needs more than 128 bits; narrow the operands";
+  if (!s.a.is_signed && !s.b.is_signed && s.a.width + s.b.width > max_unsigned_width)
+    return "the exact unsigned product of a and b needs more than 127 bits; narrow the operands";
+  const fixed_format sum = sum_format(s.acc, product_format(s.a, s.b));
+  if (sum.width > max_signed_width)
+    return "acc + a*b needs more than 128 bits; narrow acc or move its fraction point closer to the product's";
+  if (s.pipeline < 0 || s.pipeline > max_pipeline) return "pipeline must be 0, 1 or 2";
+  if (static_cast<unsigned>(s.mul) > static_cast<unsigned>(multiplier::exact))
+    return "unknown multiplier";
+  return nullptr;
+}
+
+// Canonical text: fixed<16,8,signed,half_even,saturate>
+[[nodiscard]] inline std::string to_string(const fixed_format& f) {
+  std::string s = "fixed<";
+  s += std::to_string(f.width);
+  s += ',';
+  s += std::to_string(f.frac);
+  s += f.is_signed ? ",signed," : ",unsigned,";
+  s += to_string(f.round);
+  s += ',';
+  s += to_string(f.ovf);
+  s += '>';
+  return s;
+}
+
+// Canonical text: pe<a=fixed<...>,b=fixed<...>,acc=fixed<...>,out=fixed<...>,mul=exact,pipeline=0>
+[[nodiscard]] inline std::string to_string(const pe_spec& p) {
+  std::string s = "pe<a=" + to_string(p.a) + ",b=" + to_string(p.b) + ",acc=" + to_string(p.acc) +
+                  ",out=" + to_string(p.out) + ",mul=";
+  s += to_string(p.mul);
+  s += ",pipeline=" + std::to_string(p.pipeline) + '>';
+  return s;
+}
+
+namespace detail {
+
+// Recursive-descent reader for the canonical text; tolerant of spaces, strict otherwise.
+class descriptor_reader {
+ public:
+  explicit descriptor_reader(std::string_view text) : text_(text) {}
+
+  [[noreturn]] void fail(const std::string& what) const {
+    throw format_error("lop: cannot parse descriptor \"" + std::string(text_) + "\" at column " +
+                       std::to_string(pos_ + 1) + ": " + what);
+  }
+  void skip_space() {
+    while (pos_ < text_.size() && (text_[pos_] == ' ' || text_[pos_] == '\t')) ++pos_;
+  }
+  [[nodiscard]] bool peek(char c) {
+    skip_space();
+    return pos_ < text_.size() && text_[pos_] == c;
+  }
+  void expect(char c) {
+    if (!peek(c)) fail(std::string("expected '") + c + "'");
+    ++pos_;
+  }
+  [[nodiscard]] std::string_view word() {
+    skip_space();
+    const std::size_t start = pos_;
+    while (pos_ < text_.size() && (std::isalnum(static_cast<unsigned char>(text_[pos_])) != 0 ||
+                                   text_[pos_] == '_'))
+      ++pos_;
+    if (start == pos_) fail("expected a name");
+    return text_.substr(start, pos_ - start);
+  }
+  [[nodiscard]] int integer() {
+    skip_space();
+    int v = 0;
+    const char* first = text_.data() + pos_;
+    const char* last = text_.data() + text_.size();
+    if (first != last && *first == '+') ++first;
+    auto [ptr, ec] = std::from_chars(first, last, v);
+    if (ec != std::errc{}) fail("expected an integer");
+    pos_ = static_cast<std::size_t>(ptr - text_.data());
+    return v;
+  }
+  template <class Enum, std::size_t N>
+  [[nodiscard]] Enum enumerator(const std::array<std::string_view, N>& names, const char* kind) {
+    const std::string_view w = word();
+    for (std::size_t i = 0; i < N; ++i)
+      if (names[i] == w) return static_cast<Enum>(i);
+    std::string msg = "unknown ";  // appended piecewise: GCC 12 -O3 warns (-Wrestrict) on operator+
+    msg += kind;
+    msg += " '";
+    msg += w;
+    msg += "'; expected one of:";
+    for (auto n : names) {
+      msg += ' ';
+      msg += n;
+    }
+    fail(msg);
+  }
+  void keyword(std::string_view kw) {
+    const std::size_t at = pos_;
+    if (word() != kw) {
+      pos_ = at;
+      fail("expected '" + std::string(kw) + "'");
+    }
+  }
+
+  // fixed<W,F[,signed|unsigned[,rounding[,overflow]]]>  (defaults: signed, floor, wrap)
+  [[nodiscard]] fixed_format fixed() {
+    keyword("fixed");
+    expect('<');
+    fixed_format f{};
+    f.width = integer();
+    expect(',');
+    f.frac = integer();
+    f.is_signed = true;
+    f.round = rounding::floor;
+    f.ovf = overflow::wrap;
+    if (peek(',')) {
+      ++pos_;
+      const std::size_t at = pos_;
+      const std::string_view s = word();
+      if (s == "signed") {
+        f.is_signed = true;
+      } else if (s == "unsigned") {
+        f.is_signed = false;
+      } else {
+        pos_ = at;
+        fail("expected 'signed' or 'unsigned'");
+      }
+      if (peek(',')) {
+        ++pos_;
+        f.round = enumerator<rounding>(rounding_names, "rounding mode");
+        if (peek(',')) {
+          ++pos_;
+          f.ovf = enumerator<overflow>(overflow_names, "overflow mode");
+        }
+      }
+    }
+    expect('>');
+    if (const char* e = validate(f)) fail(e);
+    return f;
+  }
+
+  // pe<a=...,b=...,acc=...,out=...[,mul=exact][,pipeline=N]>, keys in any order.
+  [[nodiscard]] pe_spec pe() {
+    keyword("pe");
+    expect('<');
+    pe_spec p{};
+    unsigned seen = 0;
+    do {
+      const std::size_t at = pos_;
+      const std::string_view key = word();
+      expect('=');
+      unsigned bit_ = 0;
+      if (key == "a") {
+        p.a = fixed(), bit_ = 1;
+      } else if (key == "b") {
+        p.b = fixed(), bit_ = 2;
+      } else if (key == "acc") {
+        p.acc = fixed(), bit_ = 4;
+      } else if (key == "out") {
+        p.out = fixed(), bit_ = 8;
+      } else if (key == "mul") {
+        p.mul = enumerator<multiplier>(multiplier_names, "multiplier"), bit_ = 16;
+      } else if (key == "pipeline") {
+        p.pipeline = integer(), bit_ = 32;
+      } else {
+        pos_ = at;
+        fail("unknown PE field '" + std::string(key) + "'; expected a, b, acc, out, mul, pipeline");
+      }
+      if ((seen & bit_) != 0) {
+        pos_ = at;
+        fail("field '" + std::string(key) + "' given twice");
+      }
+      seen |= bit_;
+    } while (peek(',') && (++pos_, true));
+    expect('>');
+    if ((seen & 15U) != 15U) fail("a PE needs all of a=, b=, acc= and out=");
+    if (const char* e = validate(p)) fail(e);
+    return p;
+  }
+
+  void finish() {
+    skip_space();
+    if (pos_ != text_.size()) fail("unexpected trailing text");
+  }
+  [[nodiscard]] bool starts_with(std::string_view kw) {
+    skip_space();
+    return text_.substr(pos_).starts_with(kw);
+  }
+
+ private:
+  std::string_view text_;
+  std::size_t pos_ = 0;
+};
+
+}  // namespace detail
+
+// Parse the canonical text (or its shortened form with defaults). Throws lop::format_error.
+[[nodiscard]] inline fixed_format parse_fixed_format(std::string_view text) {
+  detail::descriptor_reader r(text);
+  fixed_format f = r.fixed();
+  r.finish();
+  return f;
+}
+[[nodiscard]] inline pe_spec parse_pe_spec(std::string_view text) {
+  detail::descriptor_reader r(text);
+  pe_spec p = r.pe();
+  r.finish();
+  return p;
+}
+
+}  // namespace lop

@@ -1,0 +1,9 @@
+// The umbrella header: everything in the header-only library.
+#pragma once
+#include "lop/eigen.hpp"
+#include "lop/fixed.hpp"
+#include "lop/fmt.hpp"
+#include "lop/format.hpp"
+#include "lop/gemm.hpp"
+#include "lop/pe.hpp"
+#include "lop/rounding.hpp"
