@@ -4,6 +4,7 @@
 // cycle, then synthesizes the same Verilog with Yosys and prints the report.
 //
 //   lop-demo [cycles] [seed] [--json]
+#include <lop/hw/generators.hpp>
 #include <lop/hw/synth.hpp>
 #include <lop/lop.hpp>
 
@@ -12,6 +13,7 @@
 #include <filesystem>
 #include <random>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "Vlop_demo_pe.h"
@@ -19,6 +21,12 @@
 
 namespace {
 
+
+// The seed port exists only when the PE rounds stochastically.
+template <class Model>
+void load_seed(Model& m, std::uint32_t seed) {
+  if constexpr (requires { m.seed; }) m.seed = seed;
+}
 
 std::uint64_t mask(int w) { return w >= 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << w) - 1; }
 
@@ -36,7 +44,7 @@ long cosimulate(const lop::pe_spec& s, long cycles, std::uint32_t seed) {
     top.clk = 1;
     top.eval();
   };
-  if constexpr (requires { top.seed; }) top.seed = seed;
+  load_seed(top, seed);
   top.rst = 1;
   top.en = top.clear = 0;
   tick();
@@ -51,8 +59,8 @@ long cosimulate(const lop::pe_spec& s, long cycles, std::uint32_t seed) {
     input in{(r & 7) != 0, (r >> 3 & 63) == 0, rng() & mask(s.a.width), rng() & mask(s.b.width)};
     top.en = in.en;
     top.clear = in.clear;
-    top.a = static_cast<decltype(top.a)>(in.a);
-    top.b = static_cast<decltype(top.b)>(in.b);
+    top.a = static_cast<std::remove_reference_t<decltype(top.a)>>(in.a);
+    top.b = static_cast<std::remove_reference_t<decltype(top.b)>>(in.b);
     tick();
     // The model sees each input when it reaches the accumulator stage.
     pipe.insert(pipe.begin(), in);
@@ -113,7 +121,7 @@ int main(int argc, char** argv) {
     if (e.path().extension() == ".v") files.push_back(e.path());
   std::sort(files.begin(), files.end());
   try {
-    const lop::hw::synth_report r = lop::hw::synthesize(files, "lop_demo_pe");
+    const lop::hw::synth_report r = lop::hw::synthesize(files, lop::hw::pe_name(s));
     if (json) {
       fmt::print("{}\n", lop::hw::to_json(r));
     } else {

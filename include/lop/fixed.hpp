@@ -91,6 +91,7 @@ template <std::floating_point T>
   const int keep_frac = (p - 1) - (e > emin ? e : emin);
   const fixed_format grid{128, keep_frac, true, rounding::half_even, overflow::wrap};
   const i128 m = quantize_raw<i128>(raw, frac, grid);  // |m| <= 2^p: exact in T
+  if (m == 0) return raw < 0 ? -T(0) : T(0);  // underflow keeps the sign, as in IEEE rounding
   T r = static_cast<T>(static_cast<std::int64_t>(m));
   // Scale by 2^-keep_frac in exact power-of-two steps (the result is representable).
   int k = -keep_frac;

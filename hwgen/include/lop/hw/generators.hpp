@@ -1,0 +1,97 @@
+// Generators: one function per operator family, each returning the Verilog modules that
+// compute exactly what the C++ side computes for the same descriptor (see
+// docs/verilog-interface.md for ports, timing and names).
+#pragma once
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "lop/format.hpp"
+#include "lop/hw/verilog.hpp"
+
+namespace lop::hw {
+
+// A top module together with every module it instantiates, each exactly once.
+struct design {
+  std::vector<module> modules;  // submodules first, the top last
+
+  [[nodiscard]] const module& top() const { return modules.back(); }
+  // Merge another design's modules (a module already present by name must be identical).
+  void add(const design& other);
+  void add(const module& m);
+  // All modules' text, in order (one module after another).
+  [[nodiscard]] std::string emit() const;
+};
+
+// Readable tags derived from descriptors: s16f8 (signed, 16 bits, 8 fraction bits),
+// u8fm2 (unsigned, frac -2); with the policy: s16f8_he_sa (half_even, saturate).
+[[nodiscard]] std::string format_tag(const fixed_format& f);
+[[nodiscard]] std::string format_tag_with_policy(const fixed_format& f);
+[[nodiscard]] std::string_view rounding_tag(rounding r) noexcept;  // fl tz hu ha he st
+[[nodiscard]] std::string_view overflow_tag(overflow o) noexcept;  // wr sa ss sz
+
+// Module names (deterministic, unique per hardware-relevant part of the descriptor).
+[[nodiscard]] std::string quantizer_name(const fixed_format& in, const fixed_format& out);
+[[nodiscard]] std::string multiplier_name(const fixed_format& a, const fixed_format& b);
+[[nodiscard]] std::string adder_name(const fixed_format& a, const fixed_format& b);
+[[nodiscard]] std::string subtractor_name(const fixed_format& a, const fixed_format& b);
+[[nodiscard]] std::string pe_name(const pe_spec& s);
+
+// Number of random bits the quantizer in -> out takes on its `rnd` port (0: no port):
+// min(d, 32) for stochastic rounding with d = in.frac - out.frac > 0 dropped bits.
+[[nodiscard]] int quantizer_rnd_bits(const fixed_format& in, const fixed_format& out) noexcept;
+
+// Combinational quantizer: x (in.width bits, read per in.is_signed with in.frac fraction
+// bits) -> y (out.width bits), exactly lop::detail::quantize_raw(x, in.frac, out, rnd).
+// Only in's width/frac/signedness matter. Throws lop::format_error for invalid formats.
+[[nodiscard]] design quantizer(const fixed_format& in, const fixed_format& out);
+
+// Exact combinational arithmetic: y = a * b in product_format(a, b); y = a + b in
+// sum_format(a, b); y = a - b in difference_format(a, b).
+[[nodiscard]] design multiplier(const fixed_format& a, const fixed_format& b);
+[[nodiscard]] design adder(const fixed_format& a, const fixed_format& b);
+[[nodiscard]] design subtractor(const fixed_format& a, const fixed_format& b);
+
+// lop_lfsr32 (draws = 1: r0 = state, advances once per step) or lop_lfsr32x2 (draws = 2:
+// r0 = state, r1 = next(state), advances twice per step), matching lop::lfsr32.
+[[nodiscard]] design lfsr(int draws = 1);
+
+// The MAC processing element of a pe_spec, bit-exact with lop::pe_model.
+[[nodiscard]] design processing_element(const pe_spec& s);
+
+// Add the quantizer logic for x (value with src_frac fraction bits, extension per
+// x->is_signed) -> dst into module m; rnd: min(d,32) random bits when stochastic with d > 0
+// dropped bits, else null. Wires are named with `prefix`. Returns dst.width raw bits.
+[[nodiscard]] expr quantize_logic(module& m, const expr& x, int src_frac, const fixed_format& dst,
+                                  const expr& rnd, const std::string& prefix);
+
+// ---------------------------------------------------------------------------------------
+// Bundles: many units side by side behind one fixed interface, for co-simulation.
+// Ports: clk, rst, en, clear, seed[31:0], x[63:0], y[63:0], out[TOTAL-1:0].
+// ---------------------------------------------------------------------------------------
+inline constexpr int bundle_bus_width = 64;
+
+struct bundle_unit {
+  enum class kind : std::uint8_t { quantize, mul, add, sub, pe };
+  kind k = kind::quantize;
+  fixed_format a{};  // quantize: input format; mul/add/sub: left operand
+  fixed_format b{};  // quantize: output format; mul/add/sub: right operand
+  pe_spec pe{};      // pe
+};
+
+// The unit as a bundle-list line, e.g. "quantize fixed<16,8,...> fixed<8,4,...>".
+[[nodiscard]] std::string to_string(const bundle_unit& u);
+// Width of the unit's slice of `out` (pe: out width + acc width).
+[[nodiscard]] int output_width(const bundle_unit& u);
+
+// Parse a bundle list: one unit a line ("quantize IN OUT", "mul A B", "add A B", "sub A B",
+// "pe PE"); blank lines and lines starting with '#' are ignored. Throws lop::format_error
+// naming the line.
+[[nodiscard]] std::vector<bundle_unit> parse_bundle_list(std::string_view text);
+
+// The bundle top `top` instantiating the units in order. Throws lop::format_error when an
+// operand does not fit the 64-bit x/y buses or the list is empty or `top` is not usable.
+[[nodiscard]] design bundle(const std::string& top, const std::vector<bundle_unit>& units);
+
+}  // namespace lop::hw

@@ -1,0 +1,301 @@
+// lop-hwgen: emit synthesizable Verilog-2005 for lop descriptors (see docs/verilog-interface.md).
+//
+// Exit status: 0 success; 1 a tool failed (lint warnings, Yosys error, I/O); 2 bad input
+// (malformed descriptor, bad option, unreadable list). Nothing is written unless everything
+// succeeded: files are written under temporary names and renamed at the end.
+#include <stdio.h>  // popen
+#include <stdlib.h>  // mkdtemp
+#include <sys/wait.h>
+
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "lop/format.hpp"
+#include "lop/hw/generators.hpp"
+#include "lop/hw/synth.hpp"
+#include "lop/hw/verilog.hpp"
+
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr int exit_tool_failure = 1;
+constexpr int exit_bad_input = 2;
+
+struct failure {
+  int code;
+  std::string message;
+};
+
+struct common_options {
+  std::string out_dir;
+  bool lint = false;
+  bool synth = false;
+  std::string report_json;
+};
+
+void add_common(CLI::App* sub, common_options& o) {
+  sub->add_option("-o,--out-dir", o.out_dir,
+                  "Write one NAME.v file per module into DIR (created if missing) and print their "
+                  "paths; without it the Verilog goes to standard output")
+      ->type_name("DIR");
+  sub->add_flag("--lint", o.lint,
+                "Run `verilator --lint-only -Wall` on the result; exit 1 (writing nothing) on any "
+                "warning");
+  sub->add_flag("--synth", o.synth,
+                "Synthesize the result with Yosys and print the size report (cells, transistors, "
+                "flip-flops, iCE40 LUTs)");
+  sub->add_option("--report-json", o.report_json,
+                  "Write the synthesis report as JSON to FILE (implies --synth)")
+      ->type_name("FILE");
+}
+
+std::string shell_quote(const std::string& s) {
+  std::string q = "'";
+  for (char c : s) {
+    if (c == '\'') {
+      q += "'\\''";
+    } else {
+      q += c;
+    }
+  }
+  return q + "'";
+}
+
+void write_file(const fs::path& p, const std::string& text) {
+  std::ofstream out(p, std::ios::binary | std::ios::trunc);
+  out << text;
+  out.close();
+  if (!out) throw failure{exit_tool_failure, "lop-hwgen: cannot write " + p.string()};
+}
+
+// Write all files under temporary names next to their targets, then rename them in place.
+void write_atomically(const std::vector<std::pair<fs::path, std::string>>& files) {
+  std::vector<std::pair<fs::path, fs::path>> staged;
+  try {
+    for (const auto& [path, text] : files) {
+      fs::path tmp = path;
+      tmp += ".lop-hwgen-tmp";
+      write_file(tmp, text);
+      staged.emplace_back(tmp, path);
+    }
+    for (const auto& [tmp, path] : staged) fs::rename(tmp, path);
+  } catch (...) {
+    std::error_code ec;
+    for (const auto& [tmp, path] : staged) fs::remove(tmp, ec);
+    throw;
+  }
+}
+
+struct temp_dir {
+  fs::path path;
+  bool keep = false;
+  temp_dir() {
+    std::string templ = (fs::temp_directory_path() / "lop-hwgen-XXXXXX").string();
+    if (mkdtemp(templ.data()) == nullptr)
+      throw failure{exit_tool_failure, "lop-hwgen: cannot create a temporary directory"};
+    path = templ;
+  }
+  temp_dir(const temp_dir&) = delete;
+  temp_dir& operator=(const temp_dir&) = delete;
+  ~temp_dir() {
+    if (keep) return;
+    std::error_code ec;
+    fs::remove_all(path, ec);
+  }
+};
+
+// Runs a shell command; returns (exit status, combined output).
+std::pair<int, std::string> run(const std::string& cmd) {
+  FILE* p = popen((cmd + " 2>&1").c_str(), "r");
+  if (p == nullptr) throw failure{exit_tool_failure, "lop-hwgen: cannot run " + cmd};
+  std::string out;
+  char buf[4096];
+  for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, p)) > 0;) out.append(buf, n);
+  const int status = pclose(p);
+  const int rc = status == -1 ? -1 : (WIFEXITED(status) ? WEXITSTATUS(status) : 128);
+  return {rc, out};
+}
+
+void lint(const std::vector<fs::path>& files, const std::string& top, temp_dir& dir) {
+  std::string cmd = "verilator --lint-only -Wall --top-module " + top;
+  for (const auto& f : files) cmd += " " + shell_quote(f.string());
+  const auto [rc, out] = run(cmd);
+  if (rc == 127) throw failure{exit_tool_failure, "lop-hwgen: --lint needs `verilator` in PATH (Debian package verilator)"};
+  if (rc != 0 || out.find("%Warning") != std::string::npos || out.find("%Error") != std::string::npos) {
+    dir.keep = true;
+    throw failure{exit_tool_failure, "lop-hwgen: verilator lint failed (files kept in " + dir.path.string() +
+                                         "):\n" + out};
+  }
+}
+
+std::string summary(const lop::hw::synth_report& r) {
+  std::ostringstream o;
+  o << "synthesis of " << r.top << " (" << r.yosys_version << "):\n"
+    << "  transistors  " << r.transistors << "\n"
+    << "  cells        " << r.cells << "\n"
+    << "  flip-flops   " << r.flip_flops << "\n"
+    << "  ice40 LUT4   " << r.ice40_lut4 << "\n"
+    << "  ice40 cells  " << r.ice40_cells << "\n";
+  for (const auto& w : r.warnings) o << "  warning: " << w << "\n";
+  return o.str();
+}
+
+std::string read_text(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw failure{exit_bad_input, "lop-hwgen: cannot read bundle list '" + path + "'"};
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+int emit(const lop::hw::design& d, const common_options& o) {
+  const bool synth = o.synth || !o.report_json.empty();
+  std::vector<std::pair<std::string, std::string>> modules;  // file name, text
+  for (const auto& m : d.modules) modules.emplace_back(m.name() + ".v", m.emit());
+  const std::string top = d.top().name();
+
+  std::string report_text;
+  std::string report_json;
+  if (o.lint || synth) {
+    temp_dir tmp;
+    std::vector<fs::path> files;
+    for (const auto& [name, text] : modules) {
+      files.push_back(tmp.path / name);
+      write_file(files.back(), text);
+    }
+    if (o.lint) lint(files, top, tmp);
+    if (synth) {
+      try {
+        const lop::hw::synth_report r = lop::hw::synthesize(files, top);
+        report_text = summary(r);
+        report_json = lop::hw::to_json(r);
+      } catch (const lop::hw::synth_error& e) {
+        tmp.keep = true;
+        throw failure{exit_tool_failure, std::string(e.what()) + "\n(files kept in " + tmp.path.string() + ")"};
+      }
+    }
+  }
+
+  std::vector<std::pair<fs::path, std::string>> outputs;
+  if (!o.out_dir.empty()) {
+    std::error_code ec;
+    fs::create_directories(o.out_dir, ec);
+    if (ec) throw failure{exit_tool_failure, "lop-hwgen: cannot create directory " + o.out_dir + ": " + ec.message()};
+    for (const auto& [name, text] : modules) outputs.emplace_back(fs::path(o.out_dir) / name, text);
+  }
+  if (!o.report_json.empty()) outputs.emplace_back(fs::path(o.report_json), report_json + "\n");
+  write_atomically(outputs);
+
+  std::ostream& info = o.out_dir.empty() ? std::cerr : std::cout;
+  if (o.out_dir.empty()) {
+    std::cout << d.emit();
+  } else {
+    for (const auto& [name, text] : modules) std::cout << (fs::path(o.out_dir) / name).string() << "\n";
+  }
+  if (o.lint) info << "lint: verilator --lint-only -Wall clean (" << modules.size() << " module(s))\n";
+  if (synth) info << report_text;
+  if (!o.report_json.empty()) info << "report: " << o.report_json << "\n";
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"lop-hwgen " + std::string(lop::hw::generator_version()) +
+               ": synthesizable Verilog-2005 for lop descriptors, bit-exact with the C++ types.\n"
+               "Descriptors use lop's canonical text, e.g. 'fixed<16,8,signed,half_even,saturate>' or\n"
+               "'pe<a=fixed<8,4>,b=fixed<8,4>,acc=fixed<24,8>,out=fixed<8,4>,mul=exact,pipeline=1>'.\n"
+               "Exit status: 0 ok, 1 lint/synthesis/I-O failure, 2 bad input."};
+  app.set_version_flag("--version", "lop-hwgen " + std::string(lop::hw::generator_version()));
+  app.require_subcommand(1);
+
+  common_options opts;
+  std::string text1;
+  std::string text2;
+  std::string list_file;
+  std::string top_name;
+  int draws = 1;
+
+  CLI::App* pe = app.add_subcommand("pe", "MAC processing element for a pe<...> descriptor");
+  pe->add_option("pe", text1, "PE descriptor, e.g. 'pe<a=fixed<8,4>,b=fixed<8,4>,acc=fixed<24,8>,out=fixed<8,4>>'")->required();
+  CLI::App* quant = app.add_subcommand("quantize", "Combinational quantizer from format IN to format OUT");
+  quant->add_option("in", text1, "input format (only width, frac, signedness matter)")->required();
+  quant->add_option("out", text2, "output format (its rounding and overflow modes are implemented)")->required();
+  CLI::App* mulc = app.add_subcommand("mul", "Exact multiplier a*b (result in product_format(a,b))");
+  mulc->add_option("a", text1, "left operand format")->required();
+  mulc->add_option("b", text2, "right operand format")->required();
+  CLI::App* addc = app.add_subcommand("add", "Exact adder a+b (result in sum_format(a,b))");
+  addc->add_option("a", text1, "left operand format")->required();
+  addc->add_option("b", text2, "right operand format")->required();
+  CLI::App* subc = app.add_subcommand("sub", "Exact subtractor a-b (result in difference_format(a,b))");
+  subc->add_option("a", text1, "left operand format")->required();
+  subc->add_option("b", text2, "right operand format")->required();
+  CLI::App* lf = app.add_subcommand("lfsr", "The lop::lfsr32 random source (lop_lfsr32 / lop_lfsr32x2)");
+  lf->add_option("--draws", draws, "draws per step: 1 (lop_lfsr32) or 2 (lop_lfsr32x2)")
+      ->check(CLI::IsMember({1, 2}));
+  CLI::App* bun = app.add_subcommand(
+      "bundle", "Many units behind one co-simulation interface (clk, rst, en, clear, seed[31:0], "
+                "x[63:0], y[63:0], out[TOTAL-1:0])");
+  bun->add_option("--list", list_file,
+                  "bundle list: one unit a line: 'quantize IN OUT', 'mul A B', 'add A B', 'sub A B' or "
+                  "'pe PE'; '#' comments and blank lines ignored")
+      ->required()
+      ->type_name("FILE");
+  bun->add_option("--top", top_name, "name of the bundle's top module (a Verilog identifier)")->required()->type_name("NAME");
+  for (CLI::App* s : {pe, quant, mulc, addc, subc, lf, bun}) add_common(s, opts);
+  CLI::App* desc = app.add_subcommand("describe", "Parse a fixed<...> or pe<...> descriptor and print its canonical form");
+  desc->add_option("descriptor", text1, "descriptor text")->required();
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int rc = app.exit(e);
+    return rc == 0 ? 0 : exit_bad_input;
+  }
+
+  try {
+    if (desc->parsed()) {
+      std::string_view t = text1;
+      while (!t.empty() && (t.front() == ' ' || t.front() == '\t')) t.remove_prefix(1);
+      if (t.starts_with("pe")) {
+        std::cout << lop::to_string(lop::parse_pe_spec(text1)) << "\n";
+      } else {
+        std::cout << lop::to_string(lop::parse_fixed_format(text1)) << "\n";
+      }
+      return 0;
+    }
+    lop::hw::design d;
+    if (pe->parsed()) {
+      d = lop::hw::processing_element(lop::parse_pe_spec(text1));
+    } else if (quant->parsed()) {
+      d = lop::hw::quantizer(lop::parse_fixed_format(text1), lop::parse_fixed_format(text2));
+    } else if (mulc->parsed()) {
+      d = lop::hw::multiplier(lop::parse_fixed_format(text1), lop::parse_fixed_format(text2));
+    } else if (addc->parsed()) {
+      d = lop::hw::adder(lop::parse_fixed_format(text1), lop::parse_fixed_format(text2));
+    } else if (subc->parsed()) {
+      d = lop::hw::subtractor(lop::parse_fixed_format(text1), lop::parse_fixed_format(text2));
+    } else if (lf->parsed()) {
+      d = lop::hw::lfsr(draws);
+    } else if (bun->parsed()) {
+      d = lop::hw::bundle(top_name, lop::hw::parse_bundle_list(read_text(list_file)));
+    }
+    return emit(d, opts);
+  } catch (const lop::format_error& e) {
+    std::cerr << e.what() << "\n";
+    return exit_bad_input;
+  } catch (const failure& f) {
+    std::cerr << f.message << "\n";
+    return f.code;
+  } catch (const std::exception& e) {
+    std::cerr << "lop-hwgen: " << e.what() << "\n";
+    return exit_tool_failure;
+  }
+}
