@@ -37,6 +37,7 @@ struct common_options {
   std::string out_dir;
   bool lint = false;
   bool synth = false;
+  bool synth_check = false;
   std::string report_json;
 };
 
@@ -51,6 +52,9 @@ void add_common(CLI::App* sub, common_options& o) {
   sub->add_flag("--synth", o.synth,
                 "Synthesize the result with Yosys and print the size report (cells, transistors, "
                 "flip-flops, iCE40 LUTs)");
+  sub->add_flag("--synth-check", o.synth_check,
+                "Only check synthesizability with Yosys (synth -noabc, check -assert, no latches); "
+                "much faster than --synth on large designs, reports no area");
   sub->add_option("--report-json", o.report_json,
                   "Write the synthesis report as JSON to FILE (implies --synth)")
       ->type_name("FILE");
@@ -156,7 +160,7 @@ std::string read_text(const std::string& path) {
 }
 
 int emit(const lop::hw::design& d, const common_options& o) {
-  const bool synth = o.synth || !o.report_json.empty();
+  const bool synth = o.synth || o.synth_check || !o.report_json.empty();
   std::vector<std::pair<std::string, std::string>> modules;  // file name, text
   for (const auto& m : d.modules) modules.emplace_back(m.name() + ".v", m.emit());
   const std::string top = d.top().name();
@@ -173,8 +177,12 @@ int emit(const lop::hw::design& d, const common_options& o) {
     if (o.lint) lint(files, top, tmp);
     if (synth) {
       try {
-        const lop::hw::synth_report r = lop::hw::synthesize(files, top);
-        report_text = summary(r);
+        lop::hw::synth_options so;
+        so.area = o.synth || !o.report_json.empty();
+        const lop::hw::synth_report r = lop::hw::synthesize(files, top, so);
+        report_text = so.area ? summary(r)
+                              : "synthesis check: " + r.top + " synthesizes (" + std::to_string(r.cells) +
+                                    " cells before technology mapping), check -assert clean, no latches\n";
         report_json = lop::hw::to_json(r);
       } catch (const lop::hw::synth_error& e) {
         tmp.keep = true;

@@ -19,6 +19,8 @@ namespace lop::hw {
 struct synth_options {
   std::string yosys = "yosys";          // executable name (looked up in PATH) or path
   bool ice40 = true;                    // also run the iCE40 flow
+  bool area = true;                     // false: only `synth -noabc`, `check -assert` and the
+                                        // latch check (fast; cells counted, no transistors/iCE40)
   std::filesystem::path work_dir = {};  // kept (script, log, stat JSON); a removed temp dir if empty
 };
 
