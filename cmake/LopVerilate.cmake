@@ -300,15 +300,12 @@ function(lop_add_verilated target)
     # headers under their -Werror) and the same VM_* values, as MODE BUILD does.
     target_include_directories(${_lib} SYSTEM INTERFACE
       "${_mdir}" "${VERILATOR_ROOT}/include" "${VERILATOR_ROOT}/include/vltstd")
-    set(_defs)
-    foreach(_m IN ITEMS COVERAGE SC TRACE TRACE_VCD TRACE_FST)
-      set(_p "VERILATOR_${_m}")
-      if(_m STREQUAL "SC")
-        set(_p VERILATOR_SYSTEMC)
-      endif()
-      list(APPEND _defs "VM_${_m}=$<BOOL:$<TARGET_PROPERTY:${_lib},${_p}>>")
-    endforeach()
-    target_compile_definitions(${_lib} INTERFACE ${_defs})
+    target_compile_definitions(${_lib} INTERFACE
+      "VM_COVERAGE=$<BOOL:$<TARGET_PROPERTY:${_lib},VERILATOR_COVERAGE>>"
+      "VM_SC=$<BOOL:$<TARGET_PROPERTY:${_lib},VERILATOR_SYSTEMC>>"
+      "VM_TRACE=$<BOOL:$<TARGET_PROPERTY:${_lib},VERILATOR_TRACE>>"
+      "VM_TRACE_VCD=$<BOOL:$<TARGET_PROPERTY:${_lib},VERILATOR_TRACE_VCD>>"
+      "VM_TRACE_FST=$<BOOL:$<TARGET_PROPERTY:${_lib},VERILATOR_TRACE_FST>>")
   else()
     # Settings for the build-time driver, rewritten only when they change.
     set(_params "${CMAKE_CURRENT_BINARY_DIR}/lop_verilated/${LV_TOP}.params.cmake")
