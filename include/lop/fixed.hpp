@@ -335,30 +335,31 @@ constexpr T align(R raw, int from, int to) noexcept {
 }
 }  // namespace detail
 
+namespace detail {
+// a (op) b with both operands aligned onto the fraction point of the exact result format R.
+template <fixed_format R, class A, class B, class Op>
+constexpr fixed<R> aligned(const A& a_, const B& b_, Op op) noexcept {
+  const auto& a = as_fixed(a_);
+  const auto& b = as_fixed(b_);
+  using T = wide_t<R>;
+  return fixed<R>(raw_tag{}, static_cast<typename fixed<R>::raw_type>(
+                                 op(align<T>(a.raw(), as_fixed_t<A>::format.frac, R.frac),
+                                    align<T>(b.raw(), as_fixed_t<B>::format.frac, R.frac))));
+}
+}  // namespace detail
+
 // Exact sum/difference/product: the result format grows (see lop::sum_format etc.).
 template <class A, class B>
   requires detail::fixed_operands<A, B>
-[[nodiscard]] constexpr auto operator+(const A& a_, const B& b_) noexcept {
-  const auto& a = detail::as_fixed(a_);
-  const auto& b = detail::as_fixed(b_);
-  constexpr fixed_format FA = detail::as_fixed_t<A>::format, FB = detail::as_fixed_t<B>::format;
-  constexpr fixed_format R = sum_format(FA, FB);
-  using T = detail::wide_t<R>;
-  return fixed<R>(detail::raw_tag{}, static_cast<typename fixed<R>::raw_type>(
-                                         detail::align<T>(a.raw(), FA.frac, R.frac) +
-                                         detail::align<T>(b.raw(), FB.frac, R.frac)));
+[[nodiscard]] constexpr auto operator+(const A& a, const B& b) noexcept {
+  constexpr fixed_format R = sum_format(detail::as_fixed_t<A>::format, detail::as_fixed_t<B>::format);
+  return detail::aligned<R>(a, b, [](auto x, auto y) { return x + y; });
 }
 template <class A, class B>
   requires detail::fixed_operands<A, B>
-[[nodiscard]] constexpr auto operator-(const A& a_, const B& b_) noexcept {
-  const auto& a = detail::as_fixed(a_);
-  const auto& b = detail::as_fixed(b_);
-  constexpr fixed_format FA = detail::as_fixed_t<A>::format, FB = detail::as_fixed_t<B>::format;
-  constexpr fixed_format R = difference_format(FA, FB);
-  using T = detail::wide_t<R>;
-  return fixed<R>(detail::raw_tag{}, static_cast<typename fixed<R>::raw_type>(
-                                         detail::align<T>(a.raw(), FA.frac, R.frac) -
-                                         detail::align<T>(b.raw(), FB.frac, R.frac)));
+[[nodiscard]] constexpr auto operator-(const A& a, const B& b) noexcept {
+  constexpr fixed_format R = difference_format(detail::as_fixed_t<A>::format, detail::as_fixed_t<B>::format);
+  return detail::aligned<R>(a, b, [](auto x, auto y) { return x - y; });
 }
 template <class A, class B>
   requires detail::fixed_operands<A, B>
