@@ -220,12 +220,14 @@ class fixed {
   [[nodiscard]] constexpr float to_float() const noexcept { return detail::to_floating<float>(raw_, F.frac); }
 
   // To floating point: correctly rounded to nearest-even. To integers: toward zero,
-  // saturated to the integer type's range.
+  // saturated to the integer type's range. To bool: whether the value is nonzero.
   template <std::floating_point T>
   [[nodiscard]] explicit constexpr operator T() const noexcept {
     return detail::to_floating<T>(raw_, F.frac);
   }
+  [[nodiscard]] explicit constexpr operator bool() const noexcept { return raw_ != 0; }
   template <std::integral I>
+    requires(!std::same_as<I, bool>)
   [[nodiscard]] explicit constexpr operator I() const noexcept {
     constexpr fixed_format target =
         detail::integer_format<I>.with_rounding(rounding::toward_zero).with_overflow(overflow::saturate);
