@@ -192,14 +192,22 @@ int emit(const lop::hw::design& d, const common_options& o) {
   }
 
   std::vector<std::pair<fs::path, std::string>> outputs;
+  bool created_out_dir = false;
   if (!o.out_dir.empty()) {
     std::error_code ec;
+    created_out_dir = !fs::exists(o.out_dir, ec);
     fs::create_directories(o.out_dir, ec);
     if (ec) throw failure{exit_tool_failure, "lop-hwgen: cannot create directory " + o.out_dir + ": " + ec.message()};
     for (const auto& [name, text] : modules) outputs.emplace_back(fs::path(o.out_dir) / name, text);
   }
   if (!o.report_json.empty()) outputs.emplace_back(fs::path(o.report_json), report_json + "\n");
-  write_atomically(outputs);
+  try {
+    write_atomically(outputs);
+  } catch (...) {
+    std::error_code ec;
+    if (created_out_dir) fs::remove(o.out_dir, ec);  // leave nothing behind (it is empty)
+    throw;
+  }
 
   std::ostream& info = o.out_dir.empty() ? std::cerr : std::cout;
   if (o.out_dir.empty()) {
