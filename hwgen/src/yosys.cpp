@@ -1,5 +1,6 @@
 // Yosys driver (see lop/hw/synth.hpp and docs/synthesis.md).
 #include "lop/hw/synth.hpp"
+#include "lop/hw/temp_dir.hpp"
 
 #include <fcntl.h>
 #include <spawn.h>
@@ -114,27 +115,16 @@ int run_process(const std::vector<std::string>& argv, const fs::path& cwd, const
   return -1;
 }
 
-// Removes the directory on destruction unless released.
-class temp_dir {
- public:
-  temp_dir() {
-    std::string tmpl = (fs::temp_directory_path() / "lop-synth-XXXXXX").string();
-    if (mkdtemp(tmpl.data()) == nullptr)
-      throw synth_error("lop::hw::synthesize: cannot create a temporary directory under " +
-                        fs::temp_directory_path().string() + ": " + std::strerror(errno));
-    path_ = tmpl;
+// Creates a temporary directory in `slot` (removed when the slot is destroyed); a failure is
+// a synth_error like every other failure of the driver.
+const fs::path& make_temp_dir(std::optional<temp_dir>& slot) {
+  try {
+    slot.emplace("lop-synth-");
+  } catch (const std::system_error& e) {
+    throw synth_error(std::string("lop::hw::synthesize: ") + e.what());
   }
-  temp_dir(const temp_dir&) = delete;
-  temp_dir& operator=(const temp_dir&) = delete;
-  ~temp_dir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  [[nodiscard]] const fs::path& path() const noexcept { return path_; }
-
- private:
-  fs::path path_;
-};
+  return slot->path();
+}
 
 bool is_identifier(const std::string& s) {
   if (s.empty()) return false;
@@ -194,9 +184,9 @@ bool is_flip_flop(const std::string& type) {
 }  // namespace
 
 std::string yosys_version(const std::string& yosys) {
-  temp_dir dir;
+  std::optional<temp_dir> dir;
   const std::vector<std::string> argv{yosys, "-V"};
-  const fs::path out = dir.path() / "version.txt";
+  const fs::path out = make_temp_dir(dir) / "version.txt";
   const int rc = run_process(argv, {}, out);
   std::vector<std::string> lines = split_lines(read_file(out));
   std::erase_if(lines, [](const std::string& l) { return l.empty(); });
@@ -230,8 +220,7 @@ synth_report synthesize(const std::vector<fs::path>& verilog_files, const std::s
   std::optional<temp_dir> tmp;
   fs::path dir = options.work_dir;
   if (dir.empty()) {
-    tmp.emplace();
-    dir = tmp->path();
+    dir = make_temp_dir(tmp);
   } else {
     std::error_code ec;
     fs::create_directories(dir, ec);

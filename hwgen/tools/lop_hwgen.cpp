@@ -4,7 +4,6 @@
 // (malformed descriptor, bad option, unreadable list). Nothing is written unless everything
 // succeeded: files are written under temporary names and renamed at the end.
 #include <stdio.h>  // popen
-#include <stdlib.h>  // mkdtemp
 #include <sys/wait.h>
 
 #include <CLI/CLI.hpp>
@@ -19,6 +18,7 @@
 #include "lop/format.hpp"
 #include "lop/hw/generators.hpp"
 #include "lop/hw/synth.hpp"
+#include "lop/hw/temp_dir.hpp"
 #include "lop/hw/verilog.hpp"
 
 namespace fs = std::filesystem;
@@ -97,23 +97,7 @@ void write_atomically(const std::vector<std::pair<fs::path, std::string>>& files
   }
 }
 
-struct temp_dir {
-  fs::path path;
-  bool keep = false;
-  temp_dir() {
-    std::string templ = (fs::temp_directory_path() / "lop-hwgen-XXXXXX").string();
-    if (mkdtemp(templ.data()) == nullptr)
-      throw failure{exit_tool_failure, "lop-hwgen: cannot create a temporary directory"};
-    path = templ;
-  }
-  temp_dir(const temp_dir&) = delete;
-  temp_dir& operator=(const temp_dir&) = delete;
-  ~temp_dir() {
-    if (keep) return;
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-};
+using lop::hw::temp_dir;
 
 // Runs a shell command; returns (exit status, combined output).
 std::pair<int, std::string> run(const std::string& cmd) {
@@ -133,8 +117,8 @@ void lint(const std::vector<fs::path>& files, const std::string& top, temp_dir& 
   const auto [rc, out] = run(cmd);
   if (rc == 127) throw failure{exit_tool_failure, "lop-hwgen: --lint needs `verilator` in PATH (Debian package verilator)"};
   if (rc != 0 || out.find("%Warning") != std::string::npos || out.find("%Error") != std::string::npos) {
-    dir.keep = true;
-    throw failure{exit_tool_failure, "lop-hwgen: verilator lint failed (files kept in " + dir.path.string() +
+    dir.keep();
+    throw failure{exit_tool_failure, "lop-hwgen: verilator lint failed (files kept in " + dir.path().string() +
                                          "):\n" + out};
   }
 }
@@ -168,10 +152,10 @@ int emit(const lop::hw::design& d, const common_options& o) {
   std::string report_text;
   std::string report_json;
   if (o.lint || synth) {
-    temp_dir tmp;
+    temp_dir tmp("lop-hwgen-");
     std::vector<fs::path> files;
     for (const auto& [name, text] : modules) {
-      files.push_back(tmp.path / name);
+      files.push_back(tmp.path() / name);
       write_file(files.back(), text);
     }
     if (o.lint) lint(files, top, tmp);
@@ -185,8 +169,8 @@ int emit(const lop::hw::design& d, const common_options& o) {
                                     " cells before technology mapping), check -assert clean, no latches\n";
         report_json = lop::hw::to_json(r);
       } catch (const lop::hw::synth_error& e) {
-        tmp.keep = true;
-        throw failure{exit_tool_failure, std::string(e.what()) + "\n(files kept in " + tmp.path.string() + ")"};
+        tmp.keep();
+        throw failure{exit_tool_failure, std::string(e.what()) + "\n(files kept in " + tmp.path().string() + ")"};
       }
     }
   }

@@ -1,15 +1,15 @@
 // Tests of the Yosys driver (lop::hw::synthesize) on small hand-written designs.
 #include <catch2/catch.hpp>
 
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <stdexcept>
 #include <string>
-#include <unistd.h>
 
 #include "lop/hw/synth.hpp"
+#include "lop/hw/temp_dir.hpp"
 
 namespace fs = std::filesystem;
 using lop::hw::synth_error;
@@ -19,22 +19,11 @@ using lop::hw::synthesize;
 
 namespace {
 
-// A fresh directory per test case, removed at the end.
-struct scratch {
-  fs::path dir;
-  scratch() {
-    std::string tmpl = (fs::temp_directory_path() / "lop-synth-test-XXXXXX").string();
-    REQUIRE(mkdtemp(tmpl.data()) != nullptr);
-    dir = tmpl;
-  }
-  ~scratch() {
-    std::error_code ec;
-    fs::remove_all(dir, ec);
-  }
-  scratch(const scratch&) = delete;
-  scratch& operator=(const scratch&) = delete;
+// A fresh directory per test case, removed at the end, and a way to put files in it.
+struct scratch : lop::hw::temp_dir {
+  scratch() : temp_dir("lop-synth-test-") {}
   fs::path write(const std::string& name, const std::string& text) const {
-    const fs::path p = dir / name;
+    const fs::path p = path() / name;
     std::ofstream(p) << text;
     return p;
   }
@@ -94,6 +83,31 @@ void check_sane(const synth_report& r) {
 
 }  // namespace
 
+TEST_CASE("temp_dir: created fresh, removed at scope exit unless kept", "[synth]") {
+  fs::path removed;
+  fs::path kept;
+  {
+    lop::hw::temp_dir a("lop-temp-dir-test-");
+    lop::hw::temp_dir b("lop-temp-dir-test-");
+    CHECK(a.path() != b.path());
+    CHECK(a.path().parent_path() == fs::temp_directory_path());
+    CHECK(a.path().filename().string().rfind("lop-temp-dir-test-", 0) == 0);
+    REQUIRE(fs::is_directory(a.path()));
+    std::ofstream(a.path() / "f.txt") << "x";
+    fs::create_directory(a.path() / "sub");
+    std::ofstream(a.path() / "sub" / "g.txt") << "y";
+    removed = a.path();
+    CHECK_FALSE(b.kept());
+    b.keep();
+    CHECK(b.kept());
+    kept = b.path();
+  }
+  CHECK_FALSE(fs::exists(removed));
+  CHECK(fs::is_directory(kept));
+  fs::remove_all(kept);
+  CHECK_THROWS_AS(lop::hw::temp_dir("a/b"), std::invalid_argument);
+}
+
 TEST_CASE("synthesize: combinational adder", "[synth]") {
   scratch s;
   const auto r = synthesize({s.write("add8.v", comb_adder)}, "add8");
@@ -124,7 +138,7 @@ TEST_CASE("synthesize: deterministic, work_dir kept, JSON round trip", "[synth]"
   scratch s;
   const auto v = s.write("add8r.v", reg_adder);
   synth_options o;
-  o.work_dir = s.dir / "work";
+  o.work_dir = s.path() / "work";
   const auto a = synthesize({v}, "add8r", o);
   const auto b = synthesize({v}, "add8r", o);
   CHECK(fs::exists(o.work_dir / "synth.ys"));
@@ -238,7 +252,7 @@ endmodule
   }
   SECTION("bad arguments") {
     CHECK_THROWS_AS(synthesize({}, "x"), synth_error);
-    CHECK_THROWS_AS(synthesize({s.dir / "missing.v"}, "x"), synth_error);
+    CHECK_THROWS_AS(synthesize({s.path() / "missing.v"}, "x"), synth_error);
     CHECK_THROWS_AS(synthesize({s.write("add8.v", comb_adder)}, "add8; shell rm -rf /"), synth_error);
   }
   SECTION("Yosys not installed") {

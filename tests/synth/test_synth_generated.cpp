@@ -2,43 +2,27 @@
 // costed (flip-flops included), sizes that grow the way the descriptors say they should.
 #include <catch2/catch.hpp>
 
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <string>
-#include <unistd.h>
 #include <vector>
 
 #include "lop/format.hpp"
 #include "lop/hw/generators.hpp"
 #include "lop/hw/synth.hpp"
+#include "lop/hw/temp_dir.hpp"
 
 namespace fs = std::filesystem;
 
 namespace {
 
-struct scratch_dir {
-  fs::path dir;
-  scratch_dir() {
-    std::string tmpl = (fs::temp_directory_path() / "lop-synth-gen-XXXXXX").string();
-    REQUIRE(mkdtemp(tmpl.data()) != nullptr);
-    dir = tmpl;
-  }
-  ~scratch_dir() {
-    std::error_code ec;
-    fs::remove_all(dir, ec);
-  }
-  scratch_dir(const scratch_dir&) = delete;
-  scratch_dir& operator=(const scratch_dir&) = delete;
-};
-
 // Writes one file per module (the project's convention) and synthesizes the design's top.
 lop::hw::synth_report synth_design(const lop::hw::design& d, bool ice40 = false) {
-  scratch_dir s;
+  lop::hw::temp_dir s("lop-synth-gen-");
   std::vector<fs::path> files;
   for (const auto& m : d.modules) {
-    const fs::path p = s.dir / (m.name() + ".v");
+    const fs::path p = s.path() / (m.name() + ".v");
     std::ofstream(p) << m.emit();
     files.push_back(p);
   }

@@ -255,6 +255,22 @@ inline i128 raw_max(const lop::fixed_format& f) { return fmt_max(f).to_i128_unch
 inline i128 raw_min(const lop::fixed_format& f) { return fmt_min(f).to_i128_unchecked(); }
 inline bool in_range(i128 v, const lop::fixed_format& f) { return Z(v) >= fmt_min(f) && Z(v) <= fmt_max(f); }
 
+// got * 2^-r.frac == exact * 2^-fe, and got is a raw value of format `r`.
+inline bool exact_in(i128 got, const lop::fixed_format& r, const Z& exact, int fe) {
+  const int f = r.frac > fe ? r.frac : fe;
+  return in_range(got, r) && Z(got).shl(f - r.frac) == exact.shl(f - fe);
+}
+
+// The truncated quotient of the documented operator/: q = trunc(a * 2^wb / b), checked by its
+// defining inequalities |q*b| <= |n| < (|q|+1)*|b| with q of the sign of n/b (or zero).
+inline bool is_trunc_quotient(i128 q, i128 a, int wb, i128 b) {
+  const Z n = Z(a).shl(wb);
+  const Z an = n.abs();
+  if ((Z(q) * Z(b)).abs() > an) return false;
+  if (!(an < (Z(q).abs() + Z(1)) * Z(b).abs())) return false;
+  return q == 0 || (q < 0) == (n.negative() != (b < 0));
+}
+
 // IEEE double fields as an exact integer: v = mant * 2^-frac with mant the 53-bit significand
 // (hidden bit included for normals; subnormals use frac 1074). Decomposed via frexp/ldexp.
 struct dyadic {

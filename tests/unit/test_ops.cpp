@@ -12,6 +12,8 @@ namespace {
 
 using namespace unit;
 using lop::fixed_format;
+using ref::exact_in;
+using ref::is_trunc_quotient;
 using ref::Z;
 
 // Out of line so that each typed instantiation stays small.
@@ -21,24 +23,6 @@ void expect_op(checker& c, bool ok, const char* op, const fixed_format& fa, i128
     return std::string(op) + ": a=" + str(a) + " in " + fmt(fa) + ", b=" + str(b) + " in " + fmt(fb) + " gave raw " +
            str(got) + " in " + fmt(fr);
   });
-}
-
-// got * 2^-fr == exact * 2^-fe, and got is a raw value of format `r`.
-bool exact_in(i128 got, const fixed_format& r, const Z& exact, int fe) {
-  const int f = r.frac > fe ? r.frac : fe;
-  return ref::in_range(got, r) && Z(got).shl(f - r.frac) == exact.shl(f - fe);
-}
-
-// The truncated quotient of the documented operator/: q = trunc(a * 2^wb / b), checked by its
-// defining inequalities |q*b| <= |n| < (|q|+1)*|b| with q of the sign of n/b (or zero).
-bool is_trunc_quotient(i128 q, i128 a, int wb, i128 b) {
-  const Z n = Z(a).shl(wb);
-  const Z qb = Z(q) * Z(b);
-  const Z an = n.abs();
-  if (qb.abs() > an) return false;
-  if (!(an < (Z(q).abs() + Z(1)) * Z(b).abs())) return false;
-  if (q != 0 && (q < 0) != (n.negative() != (b < 0))) return false;
-  return true;
 }
 
 template <fixed_format FA, fixed_format FB>

@@ -14,6 +14,8 @@ using namespace unit;
 using lop::fixed_format;
 using lop::overflow;
 using lop::rounding;
+using ref::exact_in;
+using ref::is_trunc_quotient;
 using ref::u128;
 using ref::Z;
 
@@ -85,19 +87,6 @@ void expect_op(checker& c, bool ok, const char* op, const fixed_format& fa, i128
     return std::string(op) + ": a=" + str(a) + " in " + fmt(fa) + ", b=" + str(b) + " in " + fmt(fb) + " gave raw " +
            str(got);
   });
-}
-
-bool exact_in(i128 got, const fixed_format& r, const Z& exact, int fe) {
-  const int f = r.frac > fe ? r.frac : fe;
-  return ref::in_range(got, r) && Z(got).shl(f - r.frac) == exact.shl(f - fe);
-}
-
-bool is_trunc_quotient(i128 q, i128 a, int wb, i128 b) {
-  const Z n = Z(a).shl(wb);
-  const Z qb = Z(q) * Z(b);
-  if (qb.abs() > n.abs()) return false;
-  if (!(n.abs() < (Z(q).abs() + Z(1)) * Z(b).abs())) return false;
-  return q == 0 || (q < 0) == (n.negative() != (b < 0));
 }
 
 // Every operation on random pairs of values of FA and FB; Out is a narrower format the exact
