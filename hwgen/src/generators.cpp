@@ -59,6 +59,7 @@ std::string_view rounding_tag(rounding r) noexcept {
     case rounding::half_away: return "ha";
     case rounding::half_even: return "he";
     case rounding::stochastic: return "st";
+    case rounding::ceil: return "ce";
   }
   return "xx";
 }
@@ -151,6 +152,7 @@ expr quantize_logic(module& m, const expr& x, int src_frac, const fixed_format& 
       case rounding::half_even:
         inc = logic_and(sbit(d - 1), logic_or(low_nonzero(d - 1), sbit(d)));
         break;
+      case rounding::ceil: inc = low_nonzero(d); break;  // any dropped bit set (sign bits included)
       case rounding::stochastic: {
         // Round up iff field + rnd >= 2^k, i.e. rnd > ~field (k-bit unsigned).
         const int k = detail::stochastic_bits(d);

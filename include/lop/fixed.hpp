@@ -493,6 +493,7 @@ class std::numeric_limits<lop::fixed<F>> {
   static constexpr std::float_round_style round_style =
       F.round == lop::rounding::floor ? std::round_toward_neg_infinity
       : F.round == lop::rounding::toward_zero ? std::round_toward_zero
+      : F.round == lop::rounding::ceil ? std::round_toward_infinity
       : F.round == lop::rounding::stochastic ? std::round_indeterminate
                                              : std::round_to_nearest;
   static constexpr bool is_iec559 = false;

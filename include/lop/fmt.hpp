@@ -4,13 +4,16 @@
 //   {:b}          raw bits in binary, all `width` digits    "11111010"
 //   {:x} {:X}     raw bits in hex, ceil(width/4) digits     "fa"
 //   {:d}          the raw integer (value * 2^frac)          "-6"
+// Descriptors (fixed_format, float_format, pe_spec) print as their canonical text.
 #pragma once
+#include <concepts>
 #include <string>
 #include <string_view>
 
 #include <fmt/format.h>
 
 #include "lop/fixed.hpp"
+#include "lop/float_format.hpp"
 #include "lop/format.hpp"
 
 template <lop::fixed_format F>
@@ -56,17 +59,16 @@ struct fmt::formatter<lop::fixed<F>> {
   }
 };
 
-template <>
-struct fmt::formatter<lop::fixed_format> : fmt::formatter<std::string_view> {
+namespace lop::detail {
+template <class T>
+concept printable_descriptor = std::same_as<T, fixed_format> || std::same_as<T, float_format> || std::same_as<T, pe_spec>;
+}  // namespace lop::detail
+
+// Descriptors print as their canonical text.
+template <lop::detail::printable_descriptor T>
+struct fmt::formatter<T> : fmt::formatter<std::string_view> {
   template <class Ctx>
-  auto format(const lop::fixed_format& f, Ctx& ctx) const -> decltype(ctx.out()) {
-    return fmt::formatter<std::string_view>::format(lop::to_string(f), ctx);
-  }
-};
-template <>
-struct fmt::formatter<lop::pe_spec> : fmt::formatter<std::string_view> {
-  template <class Ctx>
-  auto format(const lop::pe_spec& p, Ctx& ctx) const -> decltype(ctx.out()) {
-    return fmt::formatter<std::string_view>::format(lop::to_string(p), ctx);
+  auto format(const T& d, Ctx& ctx) const -> decltype(ctx.out()) {
+    return fmt::formatter<std::string_view>::format(lop::to_string(d), ctx);
   }
 };

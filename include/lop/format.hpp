@@ -19,6 +19,7 @@ enum class rounding : std::uint8_t {
   half_away,    // nearest, ties away from zero
   half_even,    // nearest, ties to even (convergent)
   stochastic,   // round up with probability (dropped bits)/2^d, driven by lop::lfsr32
+  ceil,         // toward +inf: up iff any dropped bit is set (last: earlier values keep numbers)
 };
 
 // What happens to a value outside the representable range.
@@ -120,8 +121,8 @@ class format_error : public std::invalid_argument {
 };
 
 namespace detail {
-inline constexpr std::array<std::string_view, 6> rounding_names{
-    "floor", "toward_zero", "half_up", "half_away", "half_even", "stochastic"};
+inline constexpr std::array<std::string_view, 7> rounding_names{
+    "floor", "toward_zero", "half_up", "half_away", "half_even", "stochastic", "ceil"};
 inline constexpr std::array<std::string_view, 4> overflow_names{
     "wrap", "saturate", "saturate_symmetric", "saturate_zero"};
 inline constexpr std::array<std::string_view, 1> multiplier_names{"exact"};
@@ -145,7 +146,7 @@ inline constexpr std::array<std::string_view, 1> multiplier_names{"exact"};
   if (!f.is_signed && f.width > max_unsigned_width)
     return "unsigned width must be at most 127 bits; use a signed format or narrower operands";
   if (f.frac < -max_abs_frac || f.frac > max_abs_frac) return "frac must be within -2048..2048";
-  if (static_cast<unsigned>(f.round) > static_cast<unsigned>(rounding::stochastic))
+  if (static_cast<unsigned>(f.round) > static_cast<unsigned>(rounding::ceil))
     return "unknown rounding mode";
   if (static_cast<unsigned>(f.ovf) > static_cast<unsigned>(overflow::saturate_zero))
     return "unknown overflow mode";

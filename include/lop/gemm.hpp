@@ -7,7 +7,7 @@
 //   - overflow::wrap (modular sums are order-free), or the accumulator provably cannot
 //     overflow for this K (then every MAC is exact), or a row-vectorized saturating loop
 //     that keeps the k order per output.
-// Anything else (other roundings, stochastic modes) runs the PE model itself.
+// Anything else (other roundings, ceil included, and stochastic modes) runs the PE model itself.
 #pragma once
 #include <cstdint>
 #include <stdexcept>

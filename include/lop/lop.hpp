@@ -2,6 +2,7 @@
 #pragma once
 #include "lop/eigen.hpp"
 #include "lop/fixed.hpp"
+#include "lop/float_format.hpp"
 #include "lop/fmt.hpp"
 #include "lop/format.hpp"
 #include "lop/gemm.hpp"

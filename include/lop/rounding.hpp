@@ -101,6 +101,7 @@ template <class T>
     case rounding::half_up: inc = half; break;
     case rounding::half_away: inc = half & ((neg ^ 1) | sticky); break;
     case rounding::half_even: inc = half & (sticky | q) & 1; break;
+    case rounding::ceil: inc = half | sticky; break;
     case rounding::stochastic: {
       const int k = stochastic_bits(dd);
       const std::uint64_t r = rnd & ((std::uint64_t{1} << k) - 1);

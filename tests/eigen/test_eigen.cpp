@@ -59,9 +59,11 @@ TEST_CASE("Eigen matrix products and tensor contractions: sum of products rounde
   check_product<lop::sfix(16, 8, rounding::half_even, overflow::wrap)>(70, 1, 16);
   check_product<lop::sfix(12, 4, rounding::floor, overflow::wrap)>(33, 2, 12);
   check_product<lop::ufix(10, 3, rounding::half_up, overflow::wrap)>(40, 3, 10);
+  check_product<lop::sfix(14, 5, rounding::ceil, overflow::wrap)>(30, 6, 14);
   // saturating formats with operands small enough that sums never overflow
   check_product<lop::sfix(24, 8, rounding::half_away, overflow::saturate)>(50, 4, 10);
   check_product<lop::sfix(32, 12, rounding::toward_zero, overflow::saturate_symmetric)>(64, 5, 14);
+  check_product<lop::sfix(24, 8, rounding::ceil, overflow::saturate)>(40, 7, 10);
 }
 
 TEST_CASE("Eigen element-wise ops and reductions store every result in the scalar format", "[eigen]") {

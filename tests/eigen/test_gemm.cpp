@@ -47,6 +47,9 @@ TEST_CASE("gemm: wrap kernel (modular accumulator)", "[gemm]") {
                                                                                            lop::gemm_kernel::wrap);
   check_gemm<lop::pe_spec{ufix(8, 4), sfix(8, 7), sfix(48, 20), ufix(8, 4, rounding::toward_zero, overflow::saturate)}>(
       5, 70, 40, 3, lop::gemm_kernel::wrap);
+  // ceil on the output only: the accumulator is still exact
+  check_gemm<lop::pe_spec{s16, s16, sfix(40, 16), sfix(10, 3, rounding::ceil, overflow::saturate)}>(
+      7, 40, 9, 16, lop::gemm_kernel::wrap);
   // floor accumulator with fewer fraction bits than the product
   check_gemm<lop::pe_spec{s16, s16, sfix(24, 6), out16}>(8, 50, 8, 4, lop::gemm_kernel::wrap);
 }
@@ -79,6 +82,12 @@ TEST_CASE("gemm: sequential PE model for per-MAC rounding and stochastic modes",
       6, 90, 8, 12, lop::gemm_kernel::sequential);
   check_gemm<lop::pe_spec{sfix(8, 6), ufix(8, 7), sfix(20, 13), sfix(8, 5, rounding::stochastic, overflow::wrap)}>(
       6, 40, 8, 13, lop::gemm_kernel::sequential);
+  // ceil (toward +inf) per MAC: never the native path, even with a wrapping accumulator
+  check_gemm<lop::pe_spec{s16, s16, sfix(24, 6, rounding::ceil, overflow::wrap), out16}>(
+      5, 60, 7, 14, lop::gemm_kernel::sequential);
+  check_gemm<lop::pe_spec{s16, s16, sfix(24, 8, rounding::ceil, overflow::saturate),
+                          sfix(8, 2, rounding::ceil, overflow::saturate_symmetric)}>(5, 120, 7, 15,
+                                                                                   lop::gemm_kernel::sequential);
 }
 
 TEST_CASE("gemm: empty depth and dimension errors", "[gemm]") {

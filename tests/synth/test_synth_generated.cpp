@@ -66,6 +66,11 @@ TEST_CASE("synthesize generated combinational units", "[synth][generated]") {
                                                  lop::parse_fixed_format("fixed<8,4,signed,half_even,saturate>")));
   check_clean(q);
   CHECK(q.flip_flops == 0);
+
+  const auto qc = synth_design(lop::hw::quantizer(lop::parse_fixed_format("fixed<16,8,signed,floor,wrap>"),
+                                                  lop::parse_fixed_format("fixed<8,4,signed,ceil,saturate_symmetric>")));
+  check_clean(qc);
+  CHECK(qc.flip_flops == 0);
 }
 
 TEST_CASE("synthesize generated processing elements", "[synth][generated]") {
@@ -100,6 +105,13 @@ TEST_CASE("synthesize generated processing elements", "[synth][generated]") {
   const auto ps = synth_design(lop::hw::processing_element(st));
   check_clean(ps);
   CHECK(ps.flip_flops >= p0.flip_flops + 32);  // the LFSR state
+
+  auto ce = base;
+  ce.acc.round = lop::rounding::ceil;
+  ce.out.round = lop::rounding::ceil;
+  const auto pc = synth_design(lop::hw::processing_element(ce));
+  check_clean(pc);
+  CHECK(pc.flip_flops >= base.acc.width + base.out.width);  // no LFSR: ceil is deterministic
 
   // Determinism of the whole path (generator + Yosys).
   CHECK(lop::hw::to_json(synth_design(lop::hw::processing_element(base), true)) == lop::hw::to_json(p0));

@@ -22,7 +22,7 @@ auto product_too_wide = lop::ufixed<64, 0>{} * lop::ufixed<64, 0>{};  // needs 1
 #elif LOP_CASE == 6
 auto quotient_too_wide = lop::sfixed<64, 0>{} / lop::sfixed<64, 0>{};  // needs 129 bits
 #elif LOP_CASE == 7
-lop::fixed<lop::fixed_format{8, 0, true, static_cast<lop::rounding>(9), lop::overflow::wrap}> bad_mode;
+lop::fixed<lop::fixed_format{8, 0, true, static_cast<lop::rounding>(7), lop::overflow::wrap}> bad_mode;
 #endif
 
 int main() { return 0; }

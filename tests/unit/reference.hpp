@@ -189,6 +189,7 @@ inline Z round_shift(const Z& x, int d, lop::rounding mode, std::uint32_t rnd) {
     case lop::rounding::half_up: up = half >= 0; break;  // floor(x + 1/2)
     case lop::rounding::half_away: up = half > 0 || (half == 0 && !x.negative()); break;
     case lop::rounding::half_even: up = half > 0 || (half == 0 && (fl.low64() & 1) != 0); break;
+    case lop::rounding::ceil: up = !r.is_zero(); break;  // ceil(x / 2^d)
     case lop::rounding::stochastic: {
       // Round up iff (top k dropped bits) + (rnd mod 2^k) >= 2^k, k = min(d, 32).
       const int k = d < 32 ? d : 32;

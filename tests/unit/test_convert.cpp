@@ -262,6 +262,9 @@ TEST_CASE("from floating point: exact reference on the IEEE fields", "[convert][
   from_floating<lop::sfix(128, 64, rounding::half_even, overflow::saturate)>(c);
   from_floating<lop::ufix(127, 1074, rounding::toward_zero, overflow::saturate)>(c);
   from_floating<lop::sfix(1, 0, rounding::half_up, overflow::wrap)>(c);
+  from_floating<lop::sfix(8, 4, rounding::ceil, overflow::saturate)>(c);
+  from_floating<lop::ufix(6, 2, rounding::ceil, overflow::wrap)>(c);
+  from_floating<lop::sfix(12, 1080, rounding::ceil, overflow::saturate_symmetric)>(c);  // subnormal range
   c.done();
 }
 
@@ -275,6 +278,8 @@ TEST_CASE("integers in and out: every int8 value, 64-bit extremes, toward zero a
   integers<lop::sfix(5, -3, rounding::stochastic, overflow::saturate)>(c);
   integers<lop::ufix(3, 0, rounding::half_up, overflow::wrap)>(c);
   integers<lop::sfix(12, 11, rounding::toward_zero, overflow::wrap)>(c);
+  integers<lop::sfix(7, -2, rounding::ceil, overflow::saturate)>(c);
+  integers<lop::ufix(9, -3, rounding::ceil, overflow::saturate_zero)>(c);
   integers<lop::sfix(64, 0, rounding::floor, overflow::wrap)>(c);
   integers<lop::sfix(72, 8, rounding::half_even, overflow::saturate)>(c);
   integers<lop::ufix(100, 30, rounding::half_even, overflow::saturate)>(c);
@@ -439,6 +444,7 @@ void limits() {
   constexpr std::float_round_style want_style =
       F.round == rounding::floor         ? std::round_toward_neg_infinity
       : F.round == rounding::toward_zero ? std::round_toward_zero
+      : F.round == rounding::ceil        ? std::round_toward_infinity
       : F.round == rounding::stochastic  ? std::round_indeterminate
                                          : std::round_to_nearest;
   STATIC_REQUIRE(L::round_style == want_style);
@@ -460,6 +466,7 @@ TEST_CASE("numeric_limits", "[convert][limits]") {
   limits<lop::ufix(1, -3, rounding::stochastic, overflow::saturate_symmetric)>();
   limits<lop::sfix(64, 32, rounding::half_up, overflow::wrap)>();
   limits<lop::sfix(128, 0, rounding::half_away, overflow::saturate)>();
+  limits<lop::sfix(16, 8, rounding::ceil, overflow::saturate)>();
   limits<lop::ufix(127, 200)>();
   CHECK(std::numeric_limits<lop::sfixed<8, 4>>::max().to_double() == 127.0 / 16);
   CHECK(std::numeric_limits<lop::sfixed<8, 4>>::lowest().to_double() == -8.0);

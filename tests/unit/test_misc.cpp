@@ -123,6 +123,8 @@ TEST_CASE("descriptor text: canonical form and round trips", "[format]") {
   CHECK(lop::parse_fixed_format("fixed<8,4>") == lop::sfix(8, 4));
   CHECK(lop::parse_fixed_format("fixed<8,4,unsigned>") == lop::ufix(8, 4));
   CHECK(lop::parse_fixed_format("fixed<8,4,unsigned,stochastic>") == lop::ufix(8, 4, rounding::stochastic));
+  CHECK(lop::parse_fixed_format("fixed<8,4,signed,ceil,saturate>") == lop::sfix(8, 4, rounding::ceil, overflow::saturate));
+  CHECK(lop::to_string(lop::ufix(6, -2, rounding::ceil)) == "fixed<6,-2,unsigned,ceil,wrap>");
   CHECK(lop::parse_fixed_format("  fixed < 8 , -4 , signed , half_up , saturate_zero >  ") ==
         lop::sfix(8, -4, rounding::half_up, overflow::saturate_zero));
   CHECK(lop::parse_fixed_format("fixed<+8,+4>") == lop::sfix(8, 4));
@@ -159,7 +161,7 @@ TEST_CASE("descriptor text: canonical form and round trips", "[format]") {
   for (int i = 0; i < 2000; ++i) {
     const auto rf = [&] {
       return fixed_format{static_cast<int>(gen() % 40) + 1, static_cast<int>(gen() % 41) - 20, (gen() & 1) != 0,
-                          all_roundings[gen() % 6], all_overflows[gen() % 4]};
+                          all_roundings[gen() % all_roundings.size()], all_overflows[gen() % 4]};
     };
     const lop::pe_spec s{rf(), rf(), rf(), rf(), lop::multiplier::exact, static_cast<int>(gen() % 3)};
     if (lop::validate(s) != nullptr) continue;
@@ -195,6 +197,7 @@ TEST_CASE("descriptor text: malformed input gives format_error naming the proble
   expect_error("fixed<8,4,sign>", "expected 'signed' or 'unsigned'");
   expect_error("fixed<8,4,signed,round>", "unknown rounding mode 'round'");
   expect_error("fixed<8,4,signed,round>", "half_even");  // lists the choices
+  expect_error("fixed<8,4,signed,round>", "stochastic ceil");
   expect_error("fixed<8,4,signed,floor,clamp>", "unknown overflow mode 'clamp'");
   expect_error("fixed<8,4,signed,floor,wrap,extra>", "expected '>'");
   expect_error("fixed<0,0>", "width must be at least 1");
@@ -256,6 +259,11 @@ static_assert((a <=> lop::ufixed<8, 7>(1.5)) == 0);
 static_assert(lop::detail::quantize_raw<std::int32_t>(5, 1, lop::sfix(4, 0, rounding::half_even)) == 2);
 static_assert(lop::detail::quantize_raw<std::int32_t>(7, 1, lop::sfix(4, 0, rounding::half_even)) == 4);
 static_assert(lop::detail::quantize_raw<std::int64_t>(-3, 1, lop::sfix(4, 0, rounding::stochastic), 1U) == -1);
+static_assert(lop::detail::quantize_raw<std::int32_t>(5, 1, lop::sfix(4, 0, rounding::ceil)) == 3);
+static_assert(lop::detail::quantize_raw<std::int32_t>(-5, 1, lop::sfix(4, 0, rounding::ceil)) == -2);
+static_assert(lop::detail::quantize_raw<std::int32_t>(8, 2, lop::sfix(4, 0, rounding::ceil)) == 2);
+static_assert(lop::detail::quantize_raw<std::int32_t>(15, 1, lop::sfix(4, 0, rounding::ceil, overflow::saturate)) == 7);
+static_assert(lop::validate(lop::fixed_format{8, 0, true, static_cast<rounding>(7), overflow::wrap}) != nullptr);
 static_assert(lop::lfsr32(0).state() == 1 && lop::lfsr32::next(1) == 0x80200003U);
 static_assert(lop::validate(lop::sfix(0, 0)) != nullptr && lop::validate(lop::sfix(8, 4)) == nullptr);
 static_assert(lop::sum_format(lop::sfix(8, 4), lop::ufix(8, 8)) == lop::sfix(13, 8));
@@ -309,7 +317,7 @@ TEST_CASE("pe_model: random MAC sequences against the reference PE", "[pe]") {
   int specs = 0;
   while (specs < 400) {
     const auto rf = [&](int wlo, int whi, int flo, int fhi) {
-      return fixed_format{pick(wlo, whi), pick(flo, fhi), (gen() & 1) != 0, all_roundings[gen() % 6], all_overflows[gen() % 4]};
+      return fixed_format{pick(wlo, whi), pick(flo, fhi), (gen() & 1) != 0, all_roundings[gen() % all_roundings.size()], all_overflows[gen() % 4]};
     };
     lop::pe_spec sp{rf(1, 8, -3, 9), rf(1, 8, -3, 9), {}, {}, lop::multiplier::exact, pick(0, 2)};
     const int pf = sp.a.frac + sp.b.frac;

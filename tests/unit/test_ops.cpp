@@ -260,6 +260,8 @@ TEST_CASE("unary -, abs, << and >>: every value, every mode", "[ops][exhaustive]
   unary_ops<lop::sfix(1, 0, rounding::half_even, overflow::wrap)>(c);
   unary_ops<lop::ufix(1, 0, rounding::half_up, overflow::saturate)>(c);
   unary_ops<lop::ufix(8, 8, rounding::half_away, overflow::saturate_symmetric)>(c);
+  unary_ops<lop::sfix(6, 2, rounding::ceil, overflow::saturate)>(c);
+  unary_ops<lop::ufix(5, 1, rounding::ceil, overflow::wrap)>(c);
   c.done();
 }
 
@@ -278,6 +280,7 @@ TEST_CASE("compound assignment converts the exact result back", "[ops][exhaustiv
   compound<lop::sfix(5, 2, rounding::half_even, overflow::saturate), lop::ufix(4, 3)>(c);
   compound<lop::ufix(6, 1, rounding::toward_zero, overflow::wrap), lop::sfix(5, -1)>(c);
   compound<lop::sfix(6, 3, rounding::half_away, overflow::saturate_zero), lop::sfix(6, 3)>(c);
+  compound<lop::sfix(5, 1, rounding::ceil, overflow::saturate_symmetric), lop::ufix(4, 3)>(c);
   c.done();
 }
 

@@ -46,7 +46,7 @@ fixed_format random_format(std::mt19937_64& g, int wmin, int wmax, int fmin, int
   int w = wmin + static_cast<int>(g() % static_cast<std::uint64_t>(wmax - wmin + 1));
   if (!s && w > 127) w = 127;
   const int f = fmin + static_cast<int>(g() % static_cast<std::uint64_t>(fmax - fmin + 1));
-  return {w, f, s, all_roundings[g() % 6], all_overflows[g() % 4]};
+  return {w, f, s, all_roundings[g() % all_roundings.size()], all_overflows[g() % 4]};
 }
 
 }  // namespace
@@ -151,6 +151,7 @@ void random_ops(checker& c, std::uint64_t seed, int n) {
     back(lop::fixed<lop::sfix(ow, of - 2, rounding::toward_zero, overflow::saturate_symmetric)>{});
     back(lop::fixed<lop::sfix(ow, of, rounding::half_up, overflow::wrap)>{});
     back(lop::fixed<lop::ufix(ow, of, rounding::floor, overflow::saturate)>{});
+    back(lop::fixed<lop::sfix(ow, of - 1, rounding::ceil, overflow::saturate)>{});
   }
 }
 
@@ -208,5 +209,6 @@ TEST_CASE("conversions of random doubles into wide formats", "[random][convert]"
   one(lop::sfixed<64, 32, rounding::toward_zero, overflow::saturate_zero>{});
   one(lop::ufixed<64, 0, rounding::half_up, overflow::saturate>{});
   one(lop::sfixed<128, 70, rounding::stochastic, overflow::saturate>{});
+  one(lop::sfixed<20, 6, rounding::ceil, overflow::saturate>{});
   c.done();
 }

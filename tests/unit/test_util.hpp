@@ -19,9 +19,10 @@ namespace unit {
 using ref::i128;
 using ref::str;
 
-inline constexpr std::array<lop::rounding, 6> all_roundings{
+inline constexpr std::array<lop::rounding, 7> all_roundings{
     lop::rounding::floor,     lop::rounding::toward_zero, lop::rounding::half_up,
-    lop::rounding::half_away, lop::rounding::half_even,   lop::rounding::stochastic};
+    lop::rounding::half_away, lop::rounding::half_even,   lop::rounding::stochastic,
+    lop::rounding::ceil};
 inline constexpr std::array<lop::overflow, 4> all_overflows{
     lop::overflow::wrap, lop::overflow::saturate, lop::overflow::saturate_symmetric,
     lop::overflow::saturate_zero};

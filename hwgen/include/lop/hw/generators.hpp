@@ -28,7 +28,7 @@ struct design {
 // u8fm2 (unsigned, frac -2); with the policy: s16f8_he_sa (half_even, saturate).
 [[nodiscard]] std::string format_tag(const fixed_format& f);
 [[nodiscard]] std::string format_tag_with_policy(const fixed_format& f);
-[[nodiscard]] std::string_view rounding_tag(rounding r) noexcept;  // fl tz hu ha he st
+[[nodiscard]] std::string_view rounding_tag(rounding r) noexcept;  // fl tz hu ha he st ce
 [[nodiscard]] std::string_view overflow_tag(overflow o) noexcept;  // wr sa ss sz
 
 // Module names (deterministic, unique per hardware-relevant part of the descriptor).
