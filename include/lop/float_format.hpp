@@ -294,20 +294,9 @@ inline constexpr std::array<float_preset, 12> float_presets{{
 
 // Canonical text: float<4,3,7,subnormals,fn,half_even,saturate>
 [[nodiscard]] inline std::string to_string(const float_format& f) {
-  std::string s = "float<";
-  s += std::to_string(f.exp_bits);
-  s += ',';
-  s += std::to_string(f.man_bits);
-  s += ',';
-  s += std::to_string(f.bias);
-  s += f.subnormals ? ",subnormals," : ",no_subnormals,";
-  s += to_string(f.enc);
-  s += ',';
-  s += to_string(f.round);
-  s += ',';
-  s += to_string(f.ovf);
-  s += '>';
-  return s;
+  return detail::angle_list("float", {std::to_string(f.exp_bits), std::to_string(f.man_bits), std::to_string(f.bias),
+                                      f.subnormals ? "subnormals" : "no_subnormals", to_string(f.enc),
+                                      to_string(f.round), to_string(f.ovf)});
 }
 
 namespace detail {

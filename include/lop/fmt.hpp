@@ -6,6 +6,7 @@
 //   {:d}          the raw integer (value * 2^frac)          "-6"
 // Descriptors (fixed_format, float_format, pe_spec) print as their canonical text.
 #pragma once
+#include <algorithm>
 #include <concepts>
 #include <string>
 #include <string_view>
@@ -19,7 +20,10 @@
 template <lop::fixed_format F>
 struct fmt::formatter<lop::fixed<F>> {
   char presentation = 0;
-  fmt::formatter<double> as_double;
+  // A floating-point spec ("{:.3f}") is applied to the double value by libfmt at run time,
+  // not through formatter<double>::parse, whose fill handling trips GCC 12's
+  // -Wstringop-overflow at -O3.
+  std::string_view double_spec;
 
   constexpr auto parse(fmt::format_parse_context& ctx) -> decltype(ctx.begin()) {
     auto it = ctx.begin();
@@ -34,7 +38,8 @@ struct fmt::formatter<lop::fixed<F>> {
         return last;
       }
       presentation = 'f';
-      return as_double.parse(ctx);
+      double_spec = std::string_view(&*it, static_cast<std::size_t>(last - it));
+      return last;
     }
     return it;
   }
@@ -45,7 +50,11 @@ struct fmt::formatter<lop::fixed<F>> {
     std::string s;
     switch (presentation) {
       case 0: s = lop::to_string(x); break;
-      case 'f': return as_double.format(x.to_double(), ctx);
+      case 'f': {
+        const double v = x.to_double();
+        s = fmt::vformat("{:" + std::string(double_spec) + "}", fmt::make_format_args(v));
+        break;
+      }
       case 'd': s = lop::detail::to_decimal(x.raw(), 0); break;
       case 'b':
         for (int i = F.width - 1; i >= 0; --i) s += ((bits >> i) & 1) != 0 ? '1' : '0';
@@ -55,7 +64,7 @@ struct fmt::formatter<lop::fixed<F>> {
         for (int i = ((F.width + 3) / 4 - 1) * 4; i >= 0; i -= 4) s += digits[static_cast<int>((bits >> i) & 0xF)];
       }
     }
-    return fmt::format_to(ctx.out(), "{}", s);
+    return std::copy(s.begin(), s.end(), ctx.out());
   }
 };
 
@@ -64,11 +73,19 @@ template <class T>
 concept printable_descriptor = std::same_as<T, fixed_format> || std::same_as<T, float_format> || std::same_as<T, pe_spec>;
 }  // namespace lop::detail
 
-// Descriptors print as their canonical text.
+// Descriptors print as their canonical text ("{}" only: the text is the whole point).
+// Not derived from formatter<string_view>, whose fill parsing trips GCC 12's
+// -Wstringop-overflow at -O3.
 template <lop::detail::printable_descriptor T>
-struct fmt::formatter<T> : fmt::formatter<std::string_view> {
+struct fmt::formatter<T> {
+  constexpr auto parse(fmt::format_parse_context& ctx) -> decltype(ctx.begin()) {
+    if (ctx.begin() != ctx.end() && *ctx.begin() != '}')
+      throw fmt::format_error("lop descriptors take no format options; use {}");
+    return ctx.begin();
+  }
   template <class Ctx>
   auto format(const T& d, Ctx& ctx) const -> decltype(ctx.out()) {
-    return fmt::formatter<std::string_view>::format(lop::to_string(d), ctx);
+    const std::string text = lop::to_string(d);
+    return std::copy(text.begin(), text.end(), ctx.out());
   }
 };

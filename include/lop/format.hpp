@@ -3,6 +3,7 @@
 #pragma once
 #include <array>
 #include <cctype>
+#include <initializer_list>
 #include <charconv>
 #include <cstdint>
 #include <stdexcept>
@@ -169,18 +170,24 @@ inline constexpr std::array<std::string_view, 1> multiplier_names{"exact"};
   return nullptr;
 }
 
-// Canonical text: fixed<16,8,signed,half_even,saturate>
-[[nodiscard]] inline std::string to_string(const fixed_format& f) {
-  std::string s = "fixed<";
-  s += std::to_string(f.width);
-  s += ',';
-  s += std::to_string(f.frac);
-  s += f.is_signed ? ",signed," : ",unsigned,";
-  s += to_string(f.round);
-  s += ',';
-  s += to_string(f.ovf);
+namespace detail {
+// "name<f1,f2,...>": the shape of every canonical descriptor text.
+[[nodiscard]] inline std::string angle_list(std::string_view name, std::initializer_list<std::string_view> fields) {
+  std::string s(name);
+  s += '<';
+  for (const std::string_view f : fields) {
+    if (s.back() != '<') s += ',';
+    s += f;
+  }
   s += '>';
   return s;
+}
+}  // namespace detail
+
+// Canonical text: fixed<16,8,signed,half_even,saturate>
+[[nodiscard]] inline std::string to_string(const fixed_format& f) {
+  return detail::angle_list("fixed", {std::to_string(f.width), std::to_string(f.frac),
+                                      f.is_signed ? "signed" : "unsigned", to_string(f.round), to_string(f.ovf)});
 }
 
 // Canonical text: pe<a=fixed<...>,b=fixed<...>,acc=fixed<...>,out=fixed<...>,mul=exact,pipeline=0>

@@ -50,7 +50,8 @@ template <class T>
   const i128 lo = acc.ovf == overflow::saturate_symmetric && acc.is_signed ? -hi : raw_min(acc);
   const bool products_nonneg = !s.a.is_signed && !s.b.is_signed;
   if (bound <= hi && (products_nonneg || -bound >= lo)) return gemm_kernel::exact;
-  return gemm_kernel::saturating;
+  // The saturating loop adds in int64: acc and product on its grid must stay below 2^62.
+  return acc.width <= 62 ? gemm_kernel::saturating : gemm_kernel::sequential;
 }
 
 // Row-major raw copies of the operands (B is read along rows in the inner loop).

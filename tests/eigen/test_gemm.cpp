@@ -69,6 +69,9 @@ TEST_CASE("gemm: saturating kernel keeps the k order per output", "[gemm]") {
       6, 300, 33, 8, lop::gemm_kernel::saturating);
   check_gemm<lop::pe_spec{s16, s16, sfix(24, 8, rounding::floor, overflow::saturate_zero), out16}>(
       6, 300, 33, 9, lop::gemm_kernel::saturating);
+  // 64-bit saturating accumulator: no headroom for the int64 loop, so the PE model runs.
+  check_gemm<lop::pe_spec{sfix(31, 0), sfix(31, 0), sfix(64, 0, rounding::floor, overflow::saturate), sfix(64, 0)}>(
+      3, 40, 5, 14, lop::gemm_kernel::sequential);
   check_gemm<lop::pe_spec{ufix(8, 4), ufix(8, 4), ufix(12, 4, rounding::floor, overflow::saturate),
                           ufix(6, 2, rounding::half_even, overflow::saturate)}>(6, 100, 20, 10,
                                                                                 lop::gemm_kernel::saturating);
