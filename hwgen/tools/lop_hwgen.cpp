@@ -3,6 +3,7 @@
 // Exit status: 0 success; 1 a tool failed (lint warnings, Yosys error, I/O); 2 bad input
 // (malformed descriptor, bad option, unreadable list). Nothing is written unless everything
 // succeeded: files are written under temporary names and renamed at the end.
+#include <array>
 #include <stdio.h>  // popen
 #include <sys/wait.h>
 
@@ -228,15 +229,24 @@ int main(int argc, char** argv) {
   CLI::App* quant = app.add_subcommand("quantize", "Combinational quantizer from format IN to format OUT");
   quant->add_option("in", text1, "input format (only width, frac, signedness matter)")->required();
   quant->add_option("out", text2, "output format (its rounding and overflow modes are implemented)")->required();
-  CLI::App* mulc = app.add_subcommand("mul", "Exact multiplier a*b (result in product_format(a,b))");
-  mulc->add_option("a", text1, "left operand format")->required();
-  mulc->add_option("b", text2, "right operand format")->required();
-  CLI::App* addc = app.add_subcommand("add", "Exact adder a+b (result in sum_format(a,b))");
-  addc->add_option("a", text1, "left operand format")->required();
-  addc->add_option("b", text2, "right operand format")->required();
-  CLI::App* subc = app.add_subcommand("sub", "Exact subtractor a-b (result in difference_format(a,b))");
-  subc->add_option("a", text1, "left operand format")->required();
-  subc->add_option("b", text2, "right operand format")->required();
+  // The exact two-operand units share one command shape: NAME A B.
+  struct binary_unit {
+    const char* name;
+    const char* help;
+    lop::hw::design (*make)(const lop::fixed_format&, const lop::fixed_format&);
+    CLI::App* cmd = nullptr;
+  };
+  std::array<binary_unit, 3> binaries{{
+      {"mul", "Exact multiplier a*b (result in product_format(a,b))", &lop::hw::multiplier},
+      {"add", "Exact adder a+b (result in sum_format(a,b))", &lop::hw::adder},
+      {"sub", "Exact subtractor a-b (result in difference_format(a,b))", &lop::hw::subtractor},
+  }};
+  for (binary_unit& u : binaries) {
+    u.cmd = app.add_subcommand(u.name, u.help);
+    u.cmd->add_option("a", text1, "left operand format")->required();
+    u.cmd->add_option("b", text2, "right operand format")->required();
+    add_common(u.cmd, opts);
+  }
   CLI::App* lf = app.add_subcommand("lfsr", "The lop::lfsr32 random source (lop_lfsr32 / lop_lfsr32x2)");
   lf->add_option("--draws", draws, "draws per step: 1 (lop_lfsr32) or 2 (lop_lfsr32x2)")
       ->check(CLI::IsMember({1, 2}));
@@ -249,7 +259,7 @@ int main(int argc, char** argv) {
       ->required()
       ->type_name("FILE");
   bun->add_option("--top", top_name, "name of the bundle's top module (a Verilog identifier)")->required()->type_name("NAME");
-  for (CLI::App* s : {pe, quant, mulc, addc, subc, lf, bun}) add_common(s, opts);
+  for (CLI::App* s : {pe, quant, lf, bun}) add_common(s, opts);
   CLI::App* desc = app.add_subcommand("describe", "Parse a fixed<...> or pe<...> descriptor and print its canonical form");
   desc->add_option("descriptor", text1, "descriptor text")->required();
 
@@ -272,16 +282,12 @@ int main(int argc, char** argv) {
       return 0;
     }
     lop::hw::design d;
+    for (const binary_unit& u : binaries)
+      if (u.cmd->parsed()) d = u.make(lop::parse_fixed_format(text1), lop::parse_fixed_format(text2));
     if (pe->parsed()) {
       d = lop::hw::processing_element(lop::parse_pe_spec(text1));
     } else if (quant->parsed()) {
       d = lop::hw::quantizer(lop::parse_fixed_format(text1), lop::parse_fixed_format(text2));
-    } else if (mulc->parsed()) {
-      d = lop::hw::multiplier(lop::parse_fixed_format(text1), lop::parse_fixed_format(text2));
-    } else if (addc->parsed()) {
-      d = lop::hw::adder(lop::parse_fixed_format(text1), lop::parse_fixed_format(text2));
-    } else if (subc->parsed()) {
-      d = lop::hw::subtractor(lop::parse_fixed_format(text1), lop::parse_fixed_format(text2));
     } else if (lf->parsed()) {
       d = lop::hw::lfsr(draws);
     } else if (bun->parsed()) {
