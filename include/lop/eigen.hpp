@@ -1,4 +1,4 @@
-// Eigen support for lop::fixed: NumTraits, so Matrix/Array/Tensor of fixed values work.
+// Eigen support for lop::fixed and lop::cfloat: NumTraits, so Matrix/Array/Tensor of them work.
 //
 // How Eigen's own expressions compute with a scalar type S = lop::fixed<F> (Eigen's functors
 // return S, so every result is stored back into F with F's rounding and overflow modes):
@@ -14,6 +14,7 @@
 #pragma once
 #include <Eigen/Core>
 
+#include "lop/cfloat.hpp"
 #include "lop/fixed.hpp"
 
 namespace Eigen {
@@ -41,6 +42,34 @@ struct NumTraits<lop::fixed<F>> : GenericNumTraits<lop::fixed<F>> {
   static constexpr int digits() noexcept { return std::numeric_limits<Real>::digits; }
   static constexpr Real infinity() noexcept { return Real::max(); }
   static constexpr Real quiet_NaN() noexcept { return Real(); }
+};
+
+// cfloat<F>: every Eigen scalar operation is one cfloat operation, rounded once into F.
+// Products and reductions round after every multiply and every add, in Eigen's order
+// (which depends on blocking and vectorization); lop::gemm follows a pe_spec instead.
+template <lop::float_format F>
+struct NumTraits<lop::cfloat<F>> : GenericNumTraits<lop::cfloat<F>> {
+  using Real = lop::cfloat<F>;
+  using NonInteger = lop::cfloat<F>;
+  using Literal = lop::cfloat<F>;
+  using Nested = lop::cfloat<F>;
+  enum {
+    IsComplex = 0,
+    IsInteger = 0,
+    IsSigned = 1,
+    RequireInitialization = 0,
+    ReadCost = 1,
+    AddCost = 8,
+    MulCost = 8
+  };
+  static constexpr Real epsilon() noexcept { return Real::epsilon(); }
+  static constexpr Real dummy_precision() noexcept { return Real::epsilon() * 16; }
+  static constexpr Real highest() noexcept { return Real::max(); }
+  static constexpr Real lowest() noexcept { return Real::lowest(); }
+  static constexpr int digits10() noexcept { return std::numeric_limits<Real>::digits10; }
+  static constexpr int digits() noexcept { return std::numeric_limits<Real>::digits; }
+  static constexpr Real infinity() noexcept { return Real::infinity(); }
+  static constexpr Real quiet_NaN() noexcept { return Real::quiet_NaN(); }
 };
 
 }  // namespace Eigen

@@ -1,4 +1,5 @@
-// {fmt} support: fmt::format("{}", x) for lop::fixed values and descriptors.
+// {fmt} support: fmt::format("{}", x) for lop::fixed and lop::cfloat values and descriptors
+// (cfloat: see below).
 //   {}            exact decimal value            "-1.375"
 //   {:f} {:.3f} {:e} {:g}   the value as a double, with the usual floating-point spec
 //   {:b}          raw bits in binary, all `width` digits    "11111010"
@@ -13,12 +14,16 @@
 
 #include <fmt/format.h>
 
+#include "lop/cfloat.hpp"
 #include "lop/fixed.hpp"
 #include "lop/float_format.hpp"
 #include "lop/format.hpp"
 
-template <lop::fixed_format F>
-struct fmt::formatter<lop::fixed<F>> {
+namespace lop::detail {
+// The formatter of lop's number types T (fixed<F>, cfloat<F>): `width` raw bits, the
+// default text, and whether {:d} (the raw integer) is meaningful.
+template <class T, int Width, bool HasRawInteger>
+struct number_formatter {
   char presentation = 0;
   // A floating-point spec ("{:.3f}") is applied to the double value by libfmt at run time,
   // not through formatter<double>::parse, whose fill handling trips GCC 12's
@@ -32,11 +37,12 @@ struct fmt::formatter<lop::fixed<F>> {
       auto last = it;
       while (last != end && *last != '}') ++last;
       const char type = *(last - 1);
-      if (type == 'b' || type == 'x' || type == 'X' || type == 'd') {
-        if (last - it != 1) throw fmt::format_error("lop::fixed: raw formats b, x, X, d take no other options");
+      if (type == 'b' || type == 'x' || type == 'X' || (HasRawInteger && type == 'd')) {
+        if (last - it != 1) throw fmt::format_error("lop: raw formats b, x, X, d take no other options");
         presentation = type;
         return last;
       }
+      if (type == 'd') throw fmt::format_error("lop::cfloat: no {:d}; use {:b} or {:x} for the raw bits");
       presentation = 'f';
       double_spec = std::string_view(&*it, static_cast<std::size_t>(last - it));
       return last;
@@ -45,7 +51,7 @@ struct fmt::formatter<lop::fixed<F>> {
   }
 
   template <class Ctx>
-  auto format(const lop::fixed<F>& x, Ctx& ctx) const -> decltype(ctx.out()) {
+  auto format(const T& x, Ctx& ctx) const -> decltype(ctx.out()) {
     const auto bits = static_cast<lop::detail::u128>(x.bits());
     std::string s;
     switch (presentation) {
@@ -55,18 +61,29 @@ struct fmt::formatter<lop::fixed<F>> {
         s = fmt::vformat("{:" + std::string(double_spec) + "}", fmt::make_format_args(v));
         break;
       }
-      case 'd': s = lop::detail::to_decimal(x.raw(), 0); break;
+      case 'd':
+        if constexpr (HasRawInteger) s = lop::detail::to_decimal(x.raw(), 0);
+        break;
       case 'b':
-        for (int i = F.width - 1; i >= 0; --i) s += ((bits >> i) & 1) != 0 ? '1' : '0';
+        for (int i = Width - 1; i >= 0; --i) s += ((bits >> i) & 1) != 0 ? '1' : '0';
         break;
       default: {
         const char* digits = presentation == 'X' ? "0123456789ABCDEF" : "0123456789abcdef";
-        for (int i = ((F.width + 3) / 4 - 1) * 4; i >= 0; i -= 4) s += digits[static_cast<int>((bits >> i) & 0xF)];
+        for (int i = ((Width + 3) / 4 - 1) * 4; i >= 0; i -= 4) s += digits[static_cast<int>((bits >> i) & 0xF)];
       }
     }
     return std::copy(s.begin(), s.end(), ctx.out());
   }
 };
+}  // namespace lop::detail
+
+template <lop::fixed_format F>
+struct fmt::formatter<lop::fixed<F>> : lop::detail::number_formatter<lop::fixed<F>, F.width, true> {};
+
+// cfloat: {} shortest round-trip decimal ("nan", "inf", "-0"), {:b} {:x} {:X} raw bits,
+// {:.3f} etc. the value as a double.
+template <lop::float_format F>
+struct fmt::formatter<lop::cfloat<F>> : lop::detail::number_formatter<lop::cfloat<F>, lop::width(F), false> {};
 
 namespace lop::detail {
 template <class T>

@@ -1,5 +1,6 @@
 // The umbrella header: everything in the header-only library.
 #pragma once
+#include "lop/cfloat.hpp"
 #include "lop/eigen.hpp"
 #include "lop/fixed.hpp"
 #include "lop/float_format.hpp"
