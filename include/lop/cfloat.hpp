@@ -16,6 +16,7 @@
 #include <type_traits>
 
 #include "lop/detail/float_core.hpp"
+#include "lop/detail/float_fast.hpp"
 #include "lop/fixed.hpp"
 #include "lop/float_format.hpp"
 #include "lop/rounding.hpp"
@@ -229,6 +230,8 @@ struct result_format_of<A, cfloat<F>> {
 };
 template <class A, class B>
 concept cfloat_operands = requires { result_format_of<A, B>::value; };
+template <class A, class B, float_format F>
+concept same_format_pair = std::same_as<A, cfloat<F>> && std::same_as<B, cfloat<F>>;
 }  // namespace detail
 
 // Arithmetic with an explicit generator for stochastic rounding (the operators use
@@ -238,6 +241,10 @@ template <class A, class B, detail::random_source Gen>
   requires detail::cfloat_operands<A, B>
 [[nodiscard]] constexpr auto add(const A& a, const B& b, Gen& gen) noexcept {
   constexpr float_format F = detail::result_format_of<A, B>::value;
+  if constexpr (detail::same_format_pair<A, B, F> && detail::fast_op_available<F, detail::float_op::add>) {
+    if (!std::is_constant_evaluated())
+      return cfloat<F>::from_bits(detail::fast_op<F, detail::float_op::add>(a.bits(), b.bits()));
+  }
   return cfloat<F>::from_bits(
       detail::value_add(F, detail::exact_value(a), detail::exact_value(b), cfloat<F>::draw(gen)));
 }
@@ -245,6 +252,10 @@ template <class A, class B, detail::random_source Gen>
   requires detail::cfloat_operands<A, B>
 [[nodiscard]] constexpr auto sub(const A& a, const B& b, Gen& gen) noexcept {
   constexpr float_format F = detail::result_format_of<A, B>::value;
+  if constexpr (detail::same_format_pair<A, B, F> && detail::fast_op_available<F, detail::float_op::sub>) {
+    if (!std::is_constant_evaluated())
+      return cfloat<F>::from_bits(detail::fast_op<F, detail::float_op::sub>(a.bits(), b.bits()));
+  }
   detail::float_value y = detail::exact_value(b);
   y.neg = !y.neg;
   return cfloat<F>::from_bits(detail::value_add(F, detail::exact_value(a), y, cfloat<F>::draw(gen)));
@@ -253,6 +264,10 @@ template <class A, class B, detail::random_source Gen>
   requires detail::cfloat_operands<A, B>
 [[nodiscard]] constexpr auto mul(const A& a, const B& b, Gen& gen) noexcept {
   constexpr float_format F = detail::result_format_of<A, B>::value;
+  if constexpr (detail::same_format_pair<A, B, F> && detail::fast_op_available<F, detail::float_op::mul>) {
+    if (!std::is_constant_evaluated())
+      return cfloat<F>::from_bits(detail::fast_op<F, detail::float_op::mul>(a.bits(), b.bits()));
+  }
   return cfloat<F>::from_bits(
       detail::value_mul(F, detail::exact_value(a), detail::exact_value(b), cfloat<F>::draw(gen)));
 }
@@ -260,6 +275,10 @@ template <class A, class B, detail::random_source Gen>
   requires detail::cfloat_operands<A, B>
 [[nodiscard]] constexpr auto div(const A& a, const B& b, Gen& gen) noexcept {
   constexpr float_format F = detail::result_format_of<A, B>::value;
+  if constexpr (detail::same_format_pair<A, B, F> && detail::fast_op_available<F, detail::float_op::div>) {
+    if (!std::is_constant_evaluated())
+      return cfloat<F>::from_bits(detail::fast_op<F, detail::float_op::div>(a.bits(), b.bits()));
+  }
   return cfloat<F>::from_bits(
       detail::value_div(F, detail::exact_value(a), detail::exact_value(b), cfloat<F>::draw(gen)));
 }
