@@ -58,6 +58,13 @@ template <float_format F, float_op Op>
 }
 
 // --- bf16 ------------------------------------------------------------------------------
+// bf16 values are floats; float rounds + - * to nearest-even with 24 >= 2*8 + 2 bits, so the
+// second rounding (to bf16, nearest-even) is innocuous wherever float's precision is full.
+// Below float's normal range: a sum of bf16 values is a multiple of bf16's quantum 2^-133,
+// exact in float. A product x with |x| >= 2^-134 has <= 16 significant bits with lsb >=
+// 2^-149, so it is exact in float; one with |x| < 2^-134 rounds in float to at most 2^-134,
+// the tie between 0 and bf16's smallest subnormal, which nearest-even sends to 0 -- the
+// correct result for |x| < 2^-134.
 
 template <float_format F>
 inline constexpr bool is_bf16 = F == formats::bf16;
