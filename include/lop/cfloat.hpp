@@ -149,9 +149,7 @@ class cfloat {
     return from_bits(min_subnormal(F) ? std::uint64_t{1} : pow2_bits(min_exponent(F)));
   }
   // 2^-man_bits, the gap between 1 and the next value (rounded into F if 1 is not normal).
-  [[nodiscard]] static constexpr cfloat epsilon() noexcept {
-    return from_bits(detail::float_round(F, false, 1, -F.man_bits, false, 0));
-  }
+  [[nodiscard]] static constexpr cfloat epsilon() noexcept { return from_bits(pow2_bits(-F.man_bits)); }
   // +Inf where F has it; otherwise max (the value an overflow to "infinity" saturates to
   // is not an Inf). has_infinity tells which.
   [[nodiscard]] static constexpr cfloat infinity() noexcept {
@@ -186,6 +184,7 @@ class cfloat {
   [[nodiscard]] static constexpr bits_type round(const detail::float_value& v, std::uint32_t rnd) noexcept {
     return static_cast<bits_type>(detail::float_round(F, v, rnd));
   }
+  // 2^e rounded into F.
   [[nodiscard]] static constexpr std::uint64_t pow2_bits(int e) noexcept {
     return detail::float_round(F, false, 1, e, false, 0);
   }
@@ -234,53 +233,41 @@ template <class A, class B, float_format F>
 concept same_format_pair = std::same_as<A, cfloat<F>> && std::same_as<B, cfloat<F>>;
 }  // namespace detail
 
+namespace detail {
+// a (Op) b rounded once into the cfloat operand's format: the fast path where one applies
+// (run time only), the exact model otherwise.
+template <float_op Op, class A, class B, class Gen>
+[[nodiscard]] constexpr auto cfloat_binary(const A& a, const B& b, Gen& gen) noexcept {
+  constexpr float_format F = result_format_of<A, B>::value;
+  if constexpr (same_format_pair<A, B, F> && fast_op_available<F, Op>) {
+    if (!std::is_constant_evaluated()) return cfloat<F>::from_bits(fast_op<F, Op>(a.bits(), b.bits()));
+  }
+  return cfloat<F>::from_bits(value_op(F, Op, exact_value(a), exact_value(b), cfloat<F>::draw(gen)));
+}
+}  // namespace detail
+
 // Arithmetic with an explicit generator for stochastic rounding (the operators use
 // lop::default_generator()). Either operand may be a native number or a lop::fixed; the
 // result has the cfloat operand's format and is rounded once.
 template <class A, class B, detail::random_source Gen>
   requires detail::cfloat_operands<A, B>
 [[nodiscard]] constexpr auto add(const A& a, const B& b, Gen& gen) noexcept {
-  constexpr float_format F = detail::result_format_of<A, B>::value;
-  if constexpr (detail::same_format_pair<A, B, F> && detail::fast_op_available<F, detail::float_op::add>) {
-    if (!std::is_constant_evaluated())
-      return cfloat<F>::from_bits(detail::fast_op<F, detail::float_op::add>(a.bits(), b.bits()));
-  }
-  return cfloat<F>::from_bits(
-      detail::value_add(F, detail::exact_value(a), detail::exact_value(b), cfloat<F>::draw(gen)));
+  return detail::cfloat_binary<detail::float_op::add>(a, b, gen);
 }
 template <class A, class B, detail::random_source Gen>
   requires detail::cfloat_operands<A, B>
 [[nodiscard]] constexpr auto sub(const A& a, const B& b, Gen& gen) noexcept {
-  constexpr float_format F = detail::result_format_of<A, B>::value;
-  if constexpr (detail::same_format_pair<A, B, F> && detail::fast_op_available<F, detail::float_op::sub>) {
-    if (!std::is_constant_evaluated())
-      return cfloat<F>::from_bits(detail::fast_op<F, detail::float_op::sub>(a.bits(), b.bits()));
-  }
-  detail::float_value y = detail::exact_value(b);
-  y.neg = !y.neg;
-  return cfloat<F>::from_bits(detail::value_add(F, detail::exact_value(a), y, cfloat<F>::draw(gen)));
+  return detail::cfloat_binary<detail::float_op::sub>(a, b, gen);
 }
 template <class A, class B, detail::random_source Gen>
   requires detail::cfloat_operands<A, B>
 [[nodiscard]] constexpr auto mul(const A& a, const B& b, Gen& gen) noexcept {
-  constexpr float_format F = detail::result_format_of<A, B>::value;
-  if constexpr (detail::same_format_pair<A, B, F> && detail::fast_op_available<F, detail::float_op::mul>) {
-    if (!std::is_constant_evaluated())
-      return cfloat<F>::from_bits(detail::fast_op<F, detail::float_op::mul>(a.bits(), b.bits()));
-  }
-  return cfloat<F>::from_bits(
-      detail::value_mul(F, detail::exact_value(a), detail::exact_value(b), cfloat<F>::draw(gen)));
+  return detail::cfloat_binary<detail::float_op::mul>(a, b, gen);
 }
 template <class A, class B, detail::random_source Gen>
   requires detail::cfloat_operands<A, B>
 [[nodiscard]] constexpr auto div(const A& a, const B& b, Gen& gen) noexcept {
-  constexpr float_format F = detail::result_format_of<A, B>::value;
-  if constexpr (detail::same_format_pair<A, B, F> && detail::fast_op_available<F, detail::float_op::div>) {
-    if (!std::is_constant_evaluated())
-      return cfloat<F>::from_bits(detail::fast_op<F, detail::float_op::div>(a.bits(), b.bits()));
-  }
-  return cfloat<F>::from_bits(
-      detail::value_div(F, detail::exact_value(a), detail::exact_value(b), cfloat<F>::draw(gen)));
+  return detail::cfloat_binary<detail::float_op::div>(a, b, gen);
 }
 template <float_format F, detail::random_source Gen>
 [[nodiscard]] constexpr cfloat<F> sqrt(const cfloat<F>& x, Gen& gen) noexcept {
@@ -325,8 +312,9 @@ LOP_CFLOAT_OPERATOR(*, mul)
 LOP_CFLOAT_OPERATOR(/, div)
 #undef LOP_CFLOAT_OPERATOR
 
-// Sign operations are exact: they flip or clear the sign bit (a NaN stays the canonical NaN;
-// fnuz has no -0, so -(+0) is +0).
+// Sign operations are exact: they flip or clear the sign bit. A NaN is returned unchanged
+// (whatever its encoding); a zero comes back as a canonical signed zero for -x (fnuz has no
+// -0, so -(+0) is +0), while abs only clears the sign bit.
 template <float_format F>
 [[nodiscard]] constexpr cfloat<F> operator-(const cfloat<F>& x) noexcept {
   const detail::float_value v = detail::float_unpack(F, x.bits());

@@ -97,6 +97,39 @@ struct float_value {
   return r == rounding::toward_zero || (r == rounding::floor && !neg) || (r == rounding::ceil && neg);
 }
 
+// Step 2 of R_F for the deterministic modes: whether the magnitude rounds up, from its first
+// dropped bit, whether any bit below that is set, and the parity of the kept part.
+[[nodiscard]] constexpr bool rounds_up(rounding r, bool neg, bool half, bool below_half, bool odd) noexcept {
+  switch (r) {
+    case rounding::half_even: return half && (below_half || odd);
+    case rounding::half_away: return half;
+    case rounding::half_up: return half && (!neg || below_half);
+    case rounding::toward_zero: return false;
+    case rounding::floor: return neg && (half || below_half);
+    case rounding::ceil: return !neg && (half || below_half);
+    case rounding::stochastic: break;  // needs the dropped bits and a draw: see float_round
+  }
+  return false;
+}
+
+// Step 3 of R_F: the result of a rounded magnitude beyond max finite.
+[[nodiscard]] constexpr std::uint64_t pack_overflow(const float_format& f, bool neg) noexcept {
+  if (f.ovf == float_overflow::saturate || f.enc == specials::none || rounds_toward_zero(f.round, neg))
+    return max_finite_bits(f, neg);
+  return pack_inf(f, neg);
+}
+
+// Steps 3-5 of R_F. `mag` is the rounded magnitude as an unsigned encoding:
+// ((max(e, emin) - emin) << man_bits) + the rounded significand in quanta, which encodes
+// normals and subnormals alike (a carry out of the significand moves into the exponent field
+// by itself); e may be clamped to max_exponent + 1 (anything above overflows as well).
+[[nodiscard]] constexpr std::uint64_t pack_rounded(const float_format& f, bool neg, std::uint64_t mag) noexcept {
+  if (mag == 0) return pack_zero(f, neg);
+  if (!f.subnormals && mag < (std::uint64_t{1} << f.man_bits)) return pack_zero(f, neg);
+  if (mag > max_finite_bits(f)) return pack_overflow(f, neg);
+  return neg ? mag | sign_bit(f) : mag;
+}
+
 // R_F: round (-1)^neg * (sig + (sticky ? a positive amount below 1 : 0)) * 2^exp into f.
 // Precondition: sig != 0, and when sticky the msb of sig is at bit 86 or above (so every
 // bit the rounding examines, including 32 stochastic bits, is exact).
@@ -114,52 +147,24 @@ struct float_value {
   sig |= sticky ? 1U : 0U;
 
   const int M = f.man_bits;
-  const int emin = 1 - f.bias;
-  const int e = exp + 125;                   // |x| in [2^e, 2^(e+1))
-  const int q = (e > emin ? e : emin) - M;   // the quantum's exponent
-  const int d = q - exp;                     // dropped bits, >= 125 - M >= 73
-  bool dropped_any = false;
-  const u128 kept = shift_right_sticky(sig, d, dropped_any);
+  const int emin = min_exponent(f);
+  const int e = exp + 125;                  // |x| in [2^e, 2^(e+1))
+  const int q = (e > emin ? e : emin) - M;  // the quantum's exponent
+  const int d = q - exp;                    // dropped bits, >= 125 - M >= 73
+  const u128 kept = d >= 128 ? u128{0} : sig >> d;
   const bool half = d - 1 < 128 && ((sig >> (d - 1)) & 1U) != 0;  // the first dropped bit
   const bool below_half = d - 1 >= 128 ? sig != 0 : (sig & ((u128{1} << (d - 1)) - 1)) != 0;
-  const bool inexact = half || below_half;
-  const bool odd = (kept & 1U) != 0;
-  bool up = false;
-  switch (f.round) {
-    case rounding::half_even: up = half && (below_half || odd); break;
-    case rounding::half_away: up = half; break;
-    case rounding::half_up: up = half && (!neg || below_half); break;
-    case rounding::toward_zero: break;
-    case rounding::floor: up = neg && inexact; break;
-    case rounding::ceil: up = !neg && inexact; break;
-    case rounding::stochastic: {
-      // D = the first 32 dropped bits (d >= 73, so they exist and are exact).
-      const auto D = d - 32 >= 128 ? std::uint64_t{0} : static_cast<std::uint64_t>((sig >> (d - 32)) & 0xFFFFFFFFU);
-      up = D + rnd >= (std::uint64_t{1} << 32);
-      break;
-    }
+  bool up = rounds_up(f.round, neg, half, below_half, (kept & 1U) != 0);
+  if (f.round == rounding::stochastic) {
+    // D = the first 32 dropped bits (d >= 73, so they exist and are exact).
+    const auto D = d - 32 >= 128 ? std::uint64_t{0} : static_cast<std::uint64_t>((sig >> (d - 32)) & 0xFFFFFFFFU);
+    up = D + rnd >= (std::uint64_t{1} << 32);
   }
-  auto mag = static_cast<std::uint64_t>(kept) + (up ? 1U : 0U);  // in quanta of 2^q
-  if (mag == 0) return pack_zero(f, neg);
-  const std::uint64_t hidden = std::uint64_t{1} << M;
-  int qq = q;
-  if (mag == hidden << 1) {  // carried into the next binade
-    mag = hidden;
-    ++qq;
-  }
-  const std::uint64_t sign = neg ? sign_bit(f) : 0;
-  if (mag < hidden) {  // subnormal (qq == emin - M)
-    if (!f.subnormals) return pack_zero(f, neg);
-    return sign | mag;
-  }
-  const int E = qq + M;
-  const dyadic mx = max_finite(f);
-  if (E > max_exponent(f) || (E == max_exponent(f) && mag > mx.significand)) {
-    if (f.ovf == float_overflow::saturate || f.enc == specials::none || rounds_toward_zero(f.round, neg))
-      return max_finite_bits(f, neg);
-    return pack_inf(f, neg);
-  }
-  return sign | (static_cast<std::uint64_t>(E + f.bias) << M) | (mag - hidden);
+  const int emax = max_exponent(f);
+  const int field_e = e < emin ? emin : (e > emax + 1 ? emax + 1 : e);
+  return pack_rounded(f, neg,
+                      (static_cast<std::uint64_t>(field_e - emin) << M) + static_cast<std::uint64_t>(kept) +
+                          (up ? 1U : 0U));
 }
 
 // Round an exact (or jammed) value.
@@ -311,6 +316,25 @@ struct float_value {
   return value_add(r, exact_product(x, y), z, rnd);
 }
 
+// The four binary operations, for code that selects one at compile or run time.
+enum class float_op : std::uint8_t { add, sub, mul, div };
+
+[[nodiscard]] constexpr std::uint64_t value_op(const float_format& r, float_op op, const float_value& x,
+                                               float_value y, std::uint32_t rnd) noexcept {
+  switch (op) {
+    case float_op::add: return value_add(r, x, y, rnd);
+    case float_op::sub: y.neg = !y.neg; return value_add(r, x, y, rnd);
+    case float_op::mul: return value_mul(r, x, y, rnd);
+    case float_op::div: return value_div(r, x, y, rnd);
+  }
+  return 0;
+}
+// a (op) b, all three in format f.
+[[nodiscard]] constexpr std::uint64_t float_op_bits(const float_format& f, float_op op, std::uint64_t a,
+                                                    std::uint64_t b, std::uint32_t rnd = 0) noexcept {
+  return value_op(f, op, float_unpack(f, a), float_unpack(f, b), rnd);
+}
+
 [[nodiscard]] constexpr std::uint64_t float_convert(const float_format& to, const float_format& from,
                                                     std::uint64_t bits, std::uint32_t rnd) noexcept {
   return float_round(to, float_unpack(from, bits), rnd);
@@ -321,9 +345,7 @@ struct float_value {
 }
 [[nodiscard]] constexpr std::uint64_t float_sub(const float_format& r, const float_format& fa, std::uint64_t a,
                                                 const float_format& fb, std::uint64_t b, std::uint32_t rnd) noexcept {
-  float_value y = float_unpack(fb, b);
-  y.neg = !y.neg;
-  return value_add(r, float_unpack(fa, a), y, rnd);
+  return value_op(r, float_op::sub, float_unpack(fa, a), float_unpack(fb, b), rnd);
 }
 [[nodiscard]] constexpr std::uint64_t float_mul(const float_format& r, const float_format& fa, std::uint64_t a,
                                                 const float_format& fb, std::uint64_t b, std::uint32_t rnd) noexcept {

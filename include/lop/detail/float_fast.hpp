@@ -20,8 +20,6 @@
 
 namespace lop::detail {
 
-enum class float_op : std::uint8_t { add, sub, mul, div };
-
 [[nodiscard]] constexpr bool deterministic(rounding r) noexcept { return r != rounding::stochastic; }
 [[nodiscard]] constexpr bool nearest(rounding r) noexcept {
   return r == rounding::half_even || r == rounding::half_away || r == rounding::half_up;
@@ -32,17 +30,6 @@ enum class float_op : std::uint8_t { add, sub, mul, div };
 template <float_format F>
 inline constexpr bool use_table = width(F) <= 8 && deterministic(F.round);
 
-[[nodiscard]] constexpr std::uint64_t exact_op(const float_format& f, float_op op, std::uint64_t a,
-                                               std::uint64_t b) noexcept {
-  switch (op) {
-    case float_op::add: return float_add(f, f, a, f, b, 0);
-    case float_op::sub: return float_sub(f, f, a, f, b, 0);
-    case float_op::mul: return float_mul(f, f, a, f, b, 0);
-    case float_op::div: return float_div(f, f, a, f, b, 0);
-  }
-  return 0;
-}
-
 // table[a << 8 | b] = a (op) b, for every pair of 8-bit encodings (unused high bits: 0).
 template <float_format F, float_op Op>
 [[nodiscard]] inline const std::uint8_t* op_table() {
@@ -51,7 +38,7 @@ template <float_format F, float_op Op>
     const std::uint64_t n = std::uint64_t{1} << width(F);
     for (std::uint64_t a = 0; a < n; ++a)
       for (std::uint64_t b = 0; b < n; ++b)
-        t[(a << 8) | b] = static_cast<std::uint8_t>(exact_op(F, Op, a, b));
+        t[(a << 8) | b] = static_cast<std::uint8_t>(float_op_bits(F, Op, a, b));
     return t;
   }();
   return table.get();
@@ -165,13 +152,9 @@ template <float_format F>
       std::bit_cast<std::uint32_t>(std::bit_cast<float>(a) + S) - std::bit_cast<std::uint32_t>(S);
   std::uint32_t mag = select(a < min_normal_bits, sub, normal);
   if constexpr (!F.subnormals) mag = select(mag < (1U << M), 0U, mag);
-  constexpr std::uint32_t over =
-      F.ovf == float_overflow::saturate || F.enc == specials::none
-          ? max_bits
-          : static_cast<std::uint32_t>(F.enc == specials::ieee ? *infinity_bits(F) : pack_nan(F));
-  // A float Inf is an exact infinity (finite results never overflow float here): Inf in an
-  // ieee format whatever the overflow mode; otherwise the overflow answer.
-  constexpr std::uint32_t inf = F.enc == specials::ieee ? static_cast<std::uint32_t>(*infinity_bits(F)) : over;
+  constexpr auto over = static_cast<std::uint32_t>(pack_overflow(F, false));
+  // A float Inf is an exact infinity (finite results never overflow float here).
+  constexpr auto inf = static_cast<std::uint32_t>(pack_inf(F, false));
   const bool is_nan = a > 0x7F800000U;
   const bool is_over = mag > max_bits;
   mag = select(is_over, over, mag);
@@ -200,28 +183,8 @@ template <float_format F>
   const std::uint32_t kept = m >> d;
   const bool half = ((m >> (d - 1)) & 1U) != 0;
   const bool below = (m & ((1U << (d - 1)) - 1U)) != 0;
-  bool up = false;
-  switch (F.round) {
-    case rounding::half_even: up = half && (below || (kept & 1U) != 0); break;
-    case rounding::half_away: up = half; break;
-    case rounding::half_up: up = half && (!neg || below); break;
-    case rounding::toward_zero: break;
-    case rounding::floor: up = neg && (half || below); break;
-    case rounding::ceil: up = !neg && (half || below); break;
-    case rounding::stochastic: break;  // never reaches here (via_float excludes it)
-  }
-  // (E - emin) << M plus the rounded significand encodes normals and subnormals alike; a
-  // carry out of the significand moves into the exponent field.
-  const std::uint64_t mag =
-      (static_cast<std::uint64_t>(e > emin ? e - emin : 0) << M) + kept + (up ? 1U : 0U);
-  if (mag == 0) return pack_zero(F, neg);
-  if (!F.subnormals && mag < (std::uint64_t{1} << M)) return pack_zero(F, neg);
-  if (mag > max_finite_bits(F)) {
-    if (F.ovf == float_overflow::saturate || F.enc == specials::none || rounds_toward_zero(F.round, neg))
-      return max_finite_bits(F, neg);
-    return pack_inf(F, neg);
-  }
-  return neg ? mag | sign_bit(F) : mag;
+  const bool up = rounds_up(F.round, neg, half, below, (kept & 1U) != 0);  // never stochastic here
+  return pack_rounded(F, neg, (static_cast<std::uint64_t>(e > emin ? e - emin : 0) << M) + kept + (up ? 1U : 0U));
 }
 
 // The vectorizable path: formats of at most 16 bits that fit float, nearest-even.
