@@ -18,7 +18,9 @@
 #include <bit>
 #include <compare>
 #include <cstdint>
+#include <cstdlib>
 #include <cstring>
+#include <iterator>
 #include <stdexcept>
 #include <string>
 
@@ -89,10 +91,11 @@ struct nat {
     nat r;
     need(n + q + 1);
     r.n = n + q + 1;
-    for (int i = 0; i < r.n; ++i) r.d[i] = 0;
-    for (int i = 0; i < n; ++i) {
-      r.d[i + q] |= d[i] << s;
-      if (s != 0) r.d[i + q + 1] |= d[i] >> (64 - s);
+    for (int j = 0; j < r.n; ++j) {  // limb j of x * 2^k takes bits from limbs j - q and j - q - 1
+      const int i = j - q;
+      const u64 lo = i >= 0 && i < n ? d[i] << s : 0;
+      const u64 hi = s != 0 && i - 1 >= 0 && i - 1 < n ? d[i - 1] >> (64 - s) : 0;
+      r.d[j] = lo | hi;
     }
     r.trim();
     return r;
@@ -151,15 +154,19 @@ struct nat {
     need(a.n + b.n);
     nat r;
     r.n = a.n + b.n;
-    for (int i = 0; i < r.n; ++i) r.d[i] = 0;
-    for (int i = 0; i < a.n; ++i) {
-      u64 carry = 0;
-      for (int j = 0; j < b.n; ++j) {
-        const u128 t = static_cast<u128>(a.d[i]) * b.d[j] + r.d[i + j] + carry;
-        r.d[i + j] = static_cast<u64>(t);
-        carry = static_cast<u64>(t >> 64);
+    // Column by column (each limb written once): limb k sums a[i] * b[k - i] in a 192-bit
+    // accumulator (acc, plus the count of its overflows in acc_hi).
+    u128 acc = 0;
+    u64 acc_hi = 0;
+    for (int k = 0; k < r.n; ++k) {
+      for (int i = k - b.n + 1 > 0 ? k - b.n + 1 : 0; i < a.n && i <= k; ++i) {
+        const u128 p = static_cast<u128>(a.d[i]) * b.d[k - i];
+        acc += p;
+        if (acc < p) ++acc_hi;
       }
-      r.d[i + b.n] = carry;
+      r.d[k] = static_cast<u64>(acc);
+      acc = (acc >> 64) | (static_cast<u128>(acc_hi) << 64);
+      acc_hi = 0;
     }
     r.trim();
     return r;
@@ -426,6 +433,8 @@ inline bool rounds_up(lop::rounding m, bool neg, u64 N, u32 D, bool sticky, u32 
 // Exact comparison of M * 2^q with sig * 2^exp (M, sig > 0).
 inline std::strong_ordering cmp_dyadic(u64 M, int q, u64 sig, int exp) {
   const int lo = q < exp ? q : exp;
+  if (q - lo < 64 && exp - lo < 64)  // both fit in 128 bits
+    return (static_cast<u128>(M) << (q - lo)) <=> (static_cast<u128>(sig) << (exp - lo));
   return nat::of(M).shl(q - lo) <=> nat::of(sig).shl(exp - lo);
 }
 
@@ -445,9 +454,13 @@ inline u64 finish(const lop::float_format& f, const prepared& p, u32 rnd) {
   }
   const u64 M = p.N + (rounds_up(f.round, p.neg, p.N, p.D, p.sticky, rnd) ? 1 : 0);
   if (M == 0) return zero_bits(f, p.neg);  // rounds to zero: sign of x
-  thread_local F cached_format{};  // max_finite_of decodes four words: remember the last one
+  // max_finite_of decodes four words: remember it for the last encoding (round and ovf do
+  // not change it).
+  thread_local F cached_format{};
   thread_local maxval cached_max = max_finite_of(cached_format);
-  if (!(cached_format == f)) cached_format = f, cached_max = max_finite_of(f);
+  if (cached_format.exp_bits != f.exp_bits || cached_format.man_bits != f.man_bits ||
+      cached_format.bias != f.bias || cached_format.subnormals != f.subnormals || cached_format.enc != f.enc)
+    cached_format = f, cached_max = max_finite_of(f);
   const maxval mx = cached_max;
   if (cmp_dyadic(M, p.q, mx.sig, mx.exp) > 0) {  // overflow
     const u64 maxb = mx.bits | (p.neg ? signbit(f) : 0);
@@ -574,26 +587,10 @@ inline constexpr lop::float_format fp64_format{11, 52, 1023, true, lop::specials
                                                lop::rounding::half_even, lop::float_overflow::infinity};
 inline constexpr lop::float_format fp32_format{8, 23, 127, true, lop::specials::ieee,
                                                lop::rounding::half_even, lop::float_overflow::infinity};
-inline u64 double_bits(double v) {
-  u64 b = 0;
-  std::memcpy(&b, &v, sizeof b);
-  return b;
-}
-inline double bits_double(u64 b) {
-  double v = 0;
-  std::memcpy(&v, &b, sizeof v);
-  return v;
-}
-inline u32 float_bits(float v) {
-  u32 b = 0;
-  std::memcpy(&b, &v, sizeof b);
-  return b;
-}
-inline float bits_float(u32 b) {
-  float v = 0;
-  std::memcpy(&v, &b, sizeof v);
-  return v;
-}
+inline u64 double_bits(double v) { return std::bit_cast<u64>(v); }
+inline double bits_double(u64 b) { return std::bit_cast<double>(b); }
+inline u32 float_bits(float v) { return std::bit_cast<u32>(v); }
+inline float bits_float(u32 b) { return std::bit_cast<float>(b); }
 inline value of_double(double v) { return decode(fp64_format, double_bits(v)); }
 inline value of_fixed(i128 raw, int frac) {
   const bool neg = raw < 0;
@@ -697,4 +694,118 @@ inline std::string mode_name(const F& f, u32 rnd) {
   return s;
 }
 
+// ---------------------------------------------------------------------------------------------
+// Test helpers: a seeded generator and the run-time scale of the random test counts.
+namespace testing {
+
+// SplitMix64: small, fast, and the same sequence on every platform.
+struct splitmix64 {
+  u64 state;
+  explicit splitmix64(u64 seed) : state(seed) {}
+  u64 operator()() {
+    u64 z = (state += 0x9E3779B97F4A7C15ULL);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+    return z ^ (z >> 31);
+  }
+  u32 draw() { return static_cast<u32>((*this)() >> 32); }
+  u64 below(u64 n) { return (*this)() % n; }
+};
+// A per-vector stochastic draw that depends only on the vector (reproducible in any order).
+inline u32 vector_draw(u64 seed, u64 a, u64 b, u64 c) {
+  splitmix64 g(seed ^ (a * 0x9E3779B97F4A7C15ULL) ^ (b * 0xC2B2AE3D27D4EB4FULL) ^ (c * 0x165667B19E3779F9ULL));
+  return g.draw();
+}
+
+// Random test counts are multiplied by LOP_FLOAT_SCALE (a positive number, default 1: the CI
+// budget of about 90 s for all float tests under ASan+UBSan on 2 cores). E.g.
+// LOP_FLOAT_SCALE=20 ctest -L unit -R cfloat   runs 20 times as many random vectors.
+inline double scale() {
+  static const double s = [] {
+    const char* e = std::getenv("LOP_FLOAT_SCALE");
+    if (e == nullptr || *e == 0) return 1.0;
+    char* end = nullptr;
+    const double v = std::strtod(e, &end);
+    return v > 0 && end != e ? v : 1.0;
+  }();
+  return s;
+}
+inline u64 scaled_count(u64 n) {
+  const double v = static_cast<double>(n) * scale();
+  return v < 1 ? 1 : static_cast<u64>(v);
+}
+
+// The field layout of a binary format (exp_bits >= 4, man_bits >= 7) for the operand generator.
+struct ieee_params {
+  int exp_bits;
+  int man_bits;
+  [[nodiscard]] u64 sign() const { return u64{1} << (exp_bits + man_bits); }
+  [[nodiscard]] u64 man_mask() const { return (u64{1} << man_bits) - 1; }
+  [[nodiscard]] u64 top() const { return (u64{1} << exp_bits) - 1; }
+  [[nodiscard]] u64 all() const { return sign() | (sign() - 1); }
+  [[nodiscard]] u64 make(bool s, u64 field, u64 man) const {
+    return (s ? sign() : 0) | (field << man_bits) | (man & man_mask());
+  }
+  [[nodiscard]] u64 field(u64 b) const { return (b >> man_bits) & top(); }
+};
+
+// Operand generator: a mix of uniform bit patterns and values likely to hit edge cases,
+// optionally related to another operand (same or nearby exponent: cancellation and ties).
+class operand_gen {
+ public:
+  operand_gen(ieee_params p, u64 s) : p_(p), g_(s) {}
+  u64 mantissa() {
+    switch (g_.below(6)) {
+      case 0: return 0;
+      case 1: return p_.man_mask();
+      case 2: return u64{1} << g_.below(static_cast<u64>(p_.man_bits));           // one bit
+      case 3: return g_() & (p_.man_mask() << (p_.man_bits - 1 - static_cast<int>(g_.below(6))));  // short
+      case 4: return p_.man_mask() ^ (u64{1} << g_.below(static_cast<u64>(p_.man_bits)));
+      default: return g_();
+    }
+  }
+  u64 special() {
+    const u64 top = p_.top();
+    const u64 v[] = {0, p_.make(false, top, 0), p_.make(false, top, 1), p_.make(false, top, p_.man_mask()),
+                     1, p_.man_mask(), u64{1} << p_.man_bits, p_.make(false, top - 1, p_.man_mask()),
+                     p_.make(false, top >> 1, 0), p_.make(false, top >> 1, 1), p_.make(false, (top >> 1) - 1, p_.man_mask())};
+    return v[g_.below(std::size(v))] | (g_.below(2) != 0 ? p_.sign() : 0);
+  }
+  // One operand; `other` (if any) is the operand it may relate to.
+  u64 next(const u64* other = nullptr) { return gen(other) & p_.all(); }
+  splitmix64& rng() { return g_; }
+
+ private:
+  u64 gen(const u64* other) {
+    const bool s = g_.below(2) != 0;
+    switch (g_.below(other != nullptr ? 9 : 7)) {
+      case 0:
+      case 1: return g_() & p_.all();                                          // uniform bits
+      case 2: return p_.make(s, 1 + g_.below(p_.top() - 1), mantissa());      // any normal exponent
+      case 3: return p_.make(s, 0, mantissa() | (g_.below(2) != 0 ? 0 : g_()));  // subnormal / zero
+      case 4: return special();
+      case 5: {  // huge or tiny
+        const u64 f = g_.below(2) != 0 ? p_.top() - 1 - g_.below(8) : 1 + g_.below(8);
+        return p_.make(s, f, mantissa());
+      }
+      case 6: {  // near 1, around the middle of the range
+        const u64 mid = p_.top() >> 1;
+        return p_.make(s, mid - 4 + g_.below(9), mantissa());
+      }
+      default: {  // related to the other operand: exponent within +-(man_bits + 3), nearby bits
+        const u64 o = *other;
+        if (g_.below(3) == 0) return (o ^ (g_.below(2) != 0 ? p_.sign() : 0)) + g_.below(5) - 2;  // cancellation
+        const long long span = p_.man_bits + 3;
+        long long f = static_cast<long long>(p_.field(o)) + static_cast<long long>(g_.below(2 * span + 1)) - span;
+        if (f < 0) f = 0;
+        if (f > static_cast<long long>(p_.top())) f = static_cast<long long>(p_.top());
+        return p_.make(s, static_cast<u64>(f), mantissa());
+      }
+    }
+  }
+  ieee_params p_;
+  splitmix64 g_;
+};
+
+}  // namespace testing
 }  // namespace fref
