@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "lop/rounding.hpp"
+#include "bundle_common.hpp"
 
 namespace lop::hw {
 
@@ -442,69 +443,35 @@ int output_width(const bundle_unit& u) {
   return 0;
 }
 
-namespace {
-// Split at blanks outside <...>.
-std::vector<std::string> split_fields(std::string_view line) {
-  std::vector<std::string> out;
-  std::string cur;
-  int depth = 0;
-  for (char c : line) {
-    if (c == '<') ++depth;
-    if (c == '>') --depth;
-    if ((c == ' ' || c == '\t') && depth <= 0) {
-      if (!cur.empty()) out.push_back(std::move(cur));
-      cur.clear();
-      continue;
-    }
-    cur += c;
-  }
-  if (!cur.empty()) out.push_back(std::move(cur));
-  return out;
-}
-}  // namespace
 
 std::vector<bundle_unit> parse_bundle_list(std::string_view text) {
   std::vector<bundle_unit> units;
-  std::istringstream in{std::string(text)};
-  int lineno = 0;
-  for (std::string line; std::getline(in, line);) {
-    ++lineno;
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    const auto first = line.find_first_not_of(" \t");
-    if (first == std::string::npos || line[first] == '#') continue;
-    const std::vector<std::string> f = split_fields(line);
-    const std::string where = "bundle list line " + std::to_string(lineno) + ": ";
-    try {
-      bundle_unit u;
-      const std::string& k = f[0];
-      if (k == "pe") {
-        if (f.size() != 2) throw format_error("expected 'pe <pe descriptor>'");
-        u.k = bundle_unit::kind::pe;
-        u.pe = parse_pe_spec(f[1]);
-      } else if (k == "quantize" || k == "mul" || k == "add" || k == "sub") {
-        if (f.size() != 3) throw format_error("expected '" + k + " <fixed descriptor> <fixed descriptor>'");
-        u.k = k == "quantize" ? bundle_unit::kind::quantize
-              : k == "mul"    ? bundle_unit::kind::mul
-              : k == "add"    ? bundle_unit::kind::add
-                              : bundle_unit::kind::sub;
-        u.a = parse_fixed_format(f[1]);
-        u.b = parse_fixed_format(f[2]);
-      } else {
-        throw format_error("unknown unit kind '" + k + "'; expected quantize, mul, add, sub or pe");
-      }
-      units.push_back(u);
-    } catch (const format_error& e) {
-      throw format_error(where + e.what());
+  bundle_util::for_each_list_line(text, "bundle list", [&units](const std::vector<std::string>& f) {
+    bundle_unit u;
+    const std::string& k = f[0];
+    if (k == "pe") {
+      if (f.size() != 2) throw format_error("expected 'pe <pe descriptor>'");
+      u.k = bundle_unit::kind::pe;
+      u.pe = parse_pe_spec(f[1]);
+    } else if (k == "quantize" || k == "mul" || k == "add" || k == "sub") {
+      if (f.size() != 3) throw format_error("expected '" + k + " <fixed descriptor> <fixed descriptor>'");
+      u.k = k == "quantize" ? bundle_unit::kind::quantize
+            : k == "mul"    ? bundle_unit::kind::mul
+            : k == "add"    ? bundle_unit::kind::add
+                            : bundle_unit::kind::sub;
+      u.a = parse_fixed_format(f[1]);
+      u.b = parse_fixed_format(f[2]);
+    } else {
+      throw format_error("unknown unit kind '" + k + "'; expected quantize, mul, add, sub or pe");
     }
-  }
+    units.push_back(u);
+    return true;
+  });
   return units;
 }
 
 design bundle(const std::string& top, const std::vector<bundle_unit>& units) {
-  if (!is_identifier(top) || top.find("unused") != std::string::npos)
-    throw format_error("lop-hwgen: bundle top name '" + top +
-                       "' is not a plain Verilog identifier ([A-Za-z_][A-Za-z0-9_]*, without 'unused')");
-  if (units.empty()) throw format_error("lop-hwgen: the bundle list has no units");
+  bundle_util::check_bundle_top(top, !units.empty());
   design d;
   std::vector<design> subs;
   int total = 0;
@@ -529,19 +496,11 @@ design bundle(const std::string& top, const std::vector<bundle_unit>& units) {
     d.add(subs.back());
     total += output_width(u);
   }
-  for (const auto& m : d.modules)
-    if (m.name() == top) throw format_error("lop-hwgen: bundle top name '" + top + "' collides with a unit module");
-
-  std::vector<std::string> header{"bundle " + top + ": " + std::to_string(units.size()) +
-                                  " unit(s) side by side; unit i's result at out[off_i +: w_i]"};
-  int off = 0;
-  for (std::size_t i = 0; i < units.size(); ++i) {
-    const int w = output_width(units[i]);
-    header.push_back("u" + std::to_string(i) + " out[" + std::to_string(off + w - 1) + ":" + std::to_string(off) +
-                     "]: " + to_string(units[i]));
-    off += w;
-  }
-  module m(top, header);
+  bundle_util::check_top_unique(d, top);
+  module m(top, bundle_util::bundle_header("bundle " + top + ": " + std::to_string(units.size()) +
+                                          " unit(s) side by side; unit i's result at out[off_i +: w_i]",
+                                      units, [](const bundle_unit& u) { return output_width(u); },
+                                      [](const bundle_unit& u) { return to_string(u); }));
   const expr clk = m.input("clk", 1);
   const expr rst = m.input("rst", 1);
   const expr en = m.input("en", 1);

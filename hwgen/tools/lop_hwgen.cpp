@@ -16,7 +16,9 @@
 #include <string>
 #include <vector>
 
+#include "lop/float_format.hpp"
 #include "lop/format.hpp"
+#include "lop/hw/float_units.hpp"
 #include "lop/hw/generators.hpp"
 #include "lop/hw/synth.hpp"
 #include "lop/hw/temp_dir.hpp"
@@ -255,12 +257,68 @@ int main(int argc, char** argv) {
                 "x[63:0], y[63:0], out[TOTAL-1:0])");
   bun->add_option("--list", list_file,
                   "bundle list: one unit a line: 'quantize IN OUT', 'mul A B', 'add A B', 'sub A B' or "
-                  "'pe PE'; '#' comments and blank lines ignored")
+                  "'pe PE'; or float units: 'fconvert IN OUT', 'fmul A B OUT', 'fadd A B OUT', 'fsub A B OUT', "
+                  "'ffma A B C OUT', 'ffromfixed FIXED OUT', 'ftofixed FLOAT FIXED' "
+                  "(each optionally 'pipeline=N'); '#' comments and blank lines ignored")
       ->required()
       ->type_name("FILE");
   bun->add_option("--top", top_name, "name of the bundle's top module (a Verilog identifier)")->required()->type_name("NAME");
   for (CLI::App* s : {pe, quant, lf, bun}) add_common(s, opts);
-  CLI::App* desc = app.add_subcommand("describe", "Parse a fixed<...> or pe<...> descriptor and print its canonical form");
+
+  // Float units (docs/verilog-interface.md, "Floating-point units"): NAME --a A [--b B] --out R.
+  std::string fa_text;
+  std::string fb_text;
+  std::string fc_text;
+  std::string fout_text;
+  int fpipeline = 0;
+  struct float_unit_cmd {
+    const char* name;
+    const char* help;
+    lop::hw::float_unit::kind kind;
+    CLI::App* cmd = nullptr;
+  };
+  std::array<float_unit_cmd, 7> floats{{
+      {"fconvert", "Float converter: y = R_out(a) (lop::detail::float_convert)", lop::hw::float_unit::kind::convert},
+      {"fmul", "Float multiplier: y = R_out(a * b), one rounding (lop::detail::float_mul)", lop::hw::float_unit::kind::mul},
+      {"fadd", "Float adder: y = R_out(a + b), one rounding (lop::detail::float_add)", lop::hw::float_unit::kind::add},
+      {"fsub", "Float subtractor: y = R_out(a - b), one rounding (lop::detail::float_sub)", lop::hw::float_unit::kind::sub},
+      {"ffma", "Fused multiply-add: y = R_out(a * b + c), one rounding (lop::detail::float_fma)",
+       lop::hw::float_unit::kind::fma},
+      {"ffromfixed", "Fixed-point to float converter: y = R_out(a * 2^-frac) (lop::detail::float_from_fixed)",
+       lop::hw::float_unit::kind::from_fixed},
+      {"ftofixed", "Float to fixed-point converter: the fixed quantizer on the exact value (lop::detail::float_to_fixed)",
+       lop::hw::float_unit::kind::to_fixed},
+  }};
+  for (float_unit_cmd& u : floats) {
+    u.cmd = app.add_subcommand(u.name, u.help);
+    const bool from_fixed = u.kind == lop::hw::float_unit::kind::from_fixed;
+    const bool to_fixed = u.kind == lop::hw::float_unit::kind::to_fixed;
+    const bool convert = u.kind == lop::hw::float_unit::kind::convert || from_fixed || to_fixed;
+    u.cmd->add_option(convert ? "--in,--a" : "--a", fa_text,
+                      from_fixed ? "input format fixed<W,F,signed|unsigned> (its rounding and overflow fields do not "
+                                   "matter)"
+                                 : "operand format: float<E,M,...> or a preset (fp32, bf16, fp8_e4m3fn, ...); its "
+                                   "rounding and overflow fields do not matter")
+        ->required()
+        ->type_name("FORMAT");
+    if (!convert)
+      u.cmd->add_option("--b", fb_text, "right operand format (default: the same as --a)")->type_name("FORMAT");
+    if (u.kind == lop::hw::float_unit::kind::fma)
+      u.cmd->add_option("--c", fc_text, "addend format (default: the result format)")->type_name("FORMAT");
+    auto* o = u.cmd->add_option("--out", fout_text,
+                                std::string(to_fixed ? "result format fixed<W,F,signed|unsigned,ROUNDING,OVERFLOW>"
+                                                     : "result format") +
+                                    "; its rounding (all modes; stochastic adds a 32-bit rnd port) and overflow are "
+                                    "implemented" +
+                                    (convert ? "" : " (default: the format of --a)"))
+                  ->type_name("FORMAT");
+    if (convert) o->required();
+    u.cmd->add_option("--pipeline", fpipeline, "register stages (0..8; latency in clock edges; adds clk)")
+        ->check(CLI::Range(0, lop::hw::max_float_pipeline))
+        ->type_name("N");
+    add_common(u.cmd, opts);
+  }
+  CLI::App* desc = app.add_subcommand("describe", "Parse a fixed<...>, float<...> (or float preset name) or pe<...> descriptor and print its canonical form");
   desc->add_option("descriptor", text1, "descriptor text")->required();
 
   try {
@@ -276,6 +334,8 @@ int main(int argc, char** argv) {
       while (!t.empty() && (t.front() == ' ' || t.front() == '\t')) t.remove_prefix(1);
       if (t.starts_with("pe")) {
         std::cout << lop::to_string(lop::parse_pe_spec(text1)) << "\n";
+      } else if (t.starts_with("float") || t.starts_with("fp") || t.starts_with("bf") || t.starts_with("tf")) {
+        std::cout << lop::to_string(lop::parse_float_format(text1)) << "\n";
       } else {
         std::cout << lop::to_string(lop::parse_fixed_format(text1)) << "\n";
       }
@@ -284,6 +344,25 @@ int main(int argc, char** argv) {
     lop::hw::design d;
     for (const binary_unit& u : binaries)
       if (u.cmd->parsed()) d = u.make(lop::parse_fixed_format(text1), lop::parse_fixed_format(text2));
+    for (const float_unit_cmd& u : floats) {
+      if (!u.cmd->parsed()) continue;
+      lop::hw::float_unit fu;
+      fu.k = u.kind;
+      if (fu.k == lop::hw::float_unit::kind::from_fixed) {
+        fu.fx = lop::parse_fixed_format(fa_text);
+        fu.out = lop::parse_float_format(fout_text);
+      } else if (fu.k == lop::hw::float_unit::kind::to_fixed) {
+        fu.a = lop::parse_float_format(fa_text);
+        fu.fx = lop::parse_fixed_format(fout_text);
+      } else {
+        fu.a = lop::parse_float_format(fa_text);
+        fu.b = fb_text.empty() ? fu.a : lop::parse_float_format(fb_text);
+        fu.out = fout_text.empty() ? fu.a : lop::parse_float_format(fout_text);
+        fu.c = fc_text.empty() ? fu.out : lop::parse_float_format(fc_text);
+      }
+      fu.pipeline = fpipeline;
+      d = lop::hw::float_unit_design(fu);
+    }
     if (pe->parsed()) {
       d = lop::hw::processing_element(lop::parse_pe_spec(text1));
     } else if (quant->parsed()) {
@@ -291,7 +370,12 @@ int main(int argc, char** argv) {
     } else if (lf->parsed()) {
       d = lop::hw::lfsr(draws);
     } else if (bun->parsed()) {
-      d = lop::hw::bundle(top_name, lop::hw::parse_bundle_list(read_text(list_file)));
+      const std::string list = read_text(list_file);
+      if (lop::hw::is_float_bundle_list(list)) {
+        d = lop::hw::float_bundle(top_name, lop::hw::parse_float_bundle_list(list));
+      } else {
+        d = lop::hw::bundle(top_name, lop::hw::parse_bundle_list(list));
+      }
     }
     return emit(d, opts);
   } catch (const lop::format_error& e) {

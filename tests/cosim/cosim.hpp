@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <array>
 #include <cstdint>
+#include <cstdlib>
 #include <fstream>
 #include <iostream>
 #include <map>
@@ -28,6 +29,27 @@ namespace lop_cosim {
 
 using lop::detail::i128;
 using lop::detail::u128;
+
+// LOP_COSIM_SCALE multiplies the random vector counts (default 1).
+[[nodiscard]] inline double scale() {
+  const char* s = std::getenv("LOP_COSIM_SCALE");
+  return s != nullptr ? std::atof(s) : 1.0;
+}
+#ifdef LOP_COSIM_LIST_DIR
+// The path of a bundle list; LOP_COSIM_LIST_DIR in the environment overrides the directory
+// (to debug a hand-edited copy).
+[[nodiscard]] inline std::string list_path(const char* name) {
+  const char* env = std::getenv("LOP_COSIM_LIST_DIR");
+  return std::string(env != nullptr ? env : LOP_COSIM_LIST_DIR) + "/" + name;
+}
+#endif
+[[nodiscard]] inline std::string read_file(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw std::runtime_error("cannot open " + path);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
 
 [[nodiscard]] inline u128 mask(int w) { return w >= 128 ? ~u128{0} : (u128{1} << w) - 1; }
 [[nodiscard]] inline std::uint64_t mask64(int w) {

@@ -18,16 +18,6 @@ namespace {
 
 using namespace lop_cosim;
 
-double scale() {
-  const char* s = std::getenv("LOP_COSIM_SCALE");
-  return s != nullptr ? std::atof(s) : 1.0;
-}
-// LOP_COSIM_LIST_DIR in the environment overrides the directory (to debug a hand-edited copy).
-std::string list_path(const char* name) {
-  const char* env = std::getenv("LOP_COSIM_LIST_DIR");
-  return std::string(env != nullptr ? env : LOP_COSIM_LIST_DIR) + "/" + name;
-}
-
 template <class Model>
 void comb_bundle(const char* list, std::uint64_t seed) {
   const auto units = read_list(list_path(list));

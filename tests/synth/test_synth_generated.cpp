@@ -2,8 +2,6 @@
 // costed (flip-flops included), sizes that grow the way the descriptors say they should.
 #include <catch2/catch.hpp>
 
-#include <filesystem>
-#include <fstream>
 #include <map>
 #include <string>
 #include <vector>
@@ -12,40 +10,14 @@
 #include "lop/hw/generators.hpp"
 #include "lop/hw/synth.hpp"
 #include "lop/hw/temp_dir.hpp"
+#include "synth_util.hpp"
 
-namespace fs = std::filesystem;
+using lop_synth_test::check_clean;
+using lop_synth_test::synth_design;
 
 namespace {
 
-// Writes one file per module (the project's convention) and synthesizes the design's top.
-lop::hw::synth_report synth_design(const lop::hw::design& d, bool ice40 = false) {
-  lop::hw::temp_dir s("lop-synth-gen-");
-  std::vector<fs::path> files;
-  for (const auto& m : d.modules) {
-    const fs::path p = s.path() / (m.name() + ".v");
-    std::ofstream(p) << m.emit();
-    files.push_back(p);
-  }
-  lop::hw::synth_options o;
-  o.ice40 = ice40;
-  return lop::hw::synthesize(files, d.top().name(), o);
-}
-
 constexpr long dff_cost = 16;  // Yosys 0.23 `stat -tech cmos` cost of $_DFF_P_
-
-void check_clean(const lop::hw::synth_report& r) {
-  INFO(lop::hw::to_json(r));
-  CHECK(r.warnings.empty());
-  CHECK(r.transistors > 0);
-  for (const auto& [type, n] : r.cell_types) {
-    INFO(type);
-    CHECK(type.find("LATCH") == std::string::npos);
-    // After legalization the only sequential cells are plain flops.
-    if (type.rfind("$_DFF", 0) == 0 || type.rfind("$_SDFF", 0) == 0) CHECK((type == "$_DFF_P_" || type == "$_DFF_N_"));
-  }
-  const auto it = r.cell_types.find("$_DFF_P_");
-  CHECK(r.flip_flops == (it == r.cell_types.end() ? 0 : it->second));
-}
 
 }  // namespace
 

@@ -29,10 +29,11 @@ inline constexpr int max_float_pipeline = 8;
 [[nodiscard]] int float_rnd_bits(const float_format& out) noexcept;
 
 // The round-and-pack block: y = R_out((-1)^sign * sig * 2^exp) (exp: exp_width-bit two's
-// complement; sig: sig_width bits, its lsb may be a jam bit only if at least
-// out.man_bits + 34 exact bits lie above it in the normalized value), or the canonical NaN when
-// nan, or the exact infinity of sign `sign` when inf (nan wins). sig == 0 is a zero of sign
-// `sign`. Module lop_fround_s<W>_e<WE>_to_<out tag>_<policy>.
+// complement; sig: sig_width bits; its lsb may be a jam bit - the OR of everything below it -
+// only if at least out.man_bits + 1 + G exact bits lie above it in the normalized value, G = 32
+// when out rounds stochastic, else 1), or the canonical NaN (+0 without NaN) when nan, or the
+// exact infinity of sign `sign` when inf (nan wins). sig == 0 is a zero of sign `sign`.
+// Module lop_fround_s<W>_e<WE>_to_<out tag>_<policy>.
 [[nodiscard]] std::string float_round_name(const float_format& out, int sig_width, int exp_width);
 [[nodiscard]] design float_round(const float_format& out, int sig_width, int exp_width);
 
@@ -51,33 +52,53 @@ inline constexpr int max_float_pipeline = 8;
 // y = R_out(a * b) (lop::detail::float_mul(out, fa, a, fb, b, rnd)).
 [[nodiscard]] design float_multiplier(const float_format& a, const float_format& b, const float_format& out,
                                       int pipeline = 0);
+[[nodiscard]] std::string float_fma_name(const float_format& a, const float_format& b, const float_format& c,
+                                         const float_format& out, int pipeline = 0);
+[[nodiscard]] std::string float_from_fixed_name(const fixed_format& in, const float_format& out, int pipeline = 0);
+[[nodiscard]] std::string float_to_fixed_name(const float_format& in, const fixed_format& out, int pipeline = 0);
+
 // y = R_out(a + b) / R_out(a - b) (lop::detail::float_add / float_sub).
 [[nodiscard]] design float_adder(const float_format& a, const float_format& b, const float_format& out,
                                  int pipeline = 0);
 [[nodiscard]] design float_subtractor(const float_format& a, const float_format& b, const float_format& out,
                                       int pipeline = 0);
+// y = R_out(a * b + c), one rounding (lop::detail::float_fma(out, fa, a, fb, b, fc, c, rnd)).
+[[nodiscard]] design float_fma(const float_format& a, const float_format& b, const float_format& c,
+                               const float_format& out, int pipeline = 0);
+// y = R_out(a * 2^-in.frac) for the raw fixed-point bits a (lop::detail::float_from_fixed;
+// only in's width, frac and signedness matter; 0 gives +0).
+[[nodiscard]] design float_from_fixed(const fixed_format& in, const float_format& out, int pipeline = 0);
+// y = the raw bits of lop::detail::float_to_fixed(out, in, a, rnd): the fixed quantizer (out's
+// rounding and overflow) on the exact value; NaN and zeros -> 0, +-Inf -> the saturated
+// extreme (0 for saturate_zero). rnd[31:0] when out rounds stochastic (its low min(d, 32)
+// bits are used, d = the dropped bits of this input).
+[[nodiscard]] design float_to_fixed(const float_format& in, const fixed_format& out, int pipeline = 0);
 
 // ---------------------------------------------------------------------------------------
 // Float bundles: many float units behind one interface, for co-simulation.
-// Ports: clk, x[63:0], y[63:0], rnd[31:0], out[TOTAL-1:0]; unit i: a = x[wa-1:0],
-// b = y[wb-1:0], rnd = rnd (stochastic units), result at out[off_i +: w_i].
+// Ports: clk, x[63:0], y[63:0], z[63:0], rnd[31:0], out[TOTAL-1:0]; unit i: a = x[wa-1:0],
+// b = y[wb-1:0], c = z[wc-1:0], rnd = rnd (stochastic units), result at out[off_i +: w_i].
 // ---------------------------------------------------------------------------------------
 struct float_unit {
-  enum class kind : std::uint8_t { convert, mul, add, sub };
+  enum class kind : std::uint8_t { convert, mul, add, sub, fma, from_fixed, to_fixed };
   kind k = kind::convert;
   float_format a{};    // the (left) operand
-  float_format b{};    // the right operand (mul/add/sub)
+  float_format b{};    // the right operand (mul/add/sub/fma)
+  float_format c{};    // the addend (fma)
+  fixed_format fx{};   // the fixed-point input (from_fixed) or result (to_fixed)
   float_format out{};  // the result format (its rounding and overflow are implemented)
   int pipeline = 0;
 };
 
-// The list line: "fconvert IN OUT", "fmul A B OUT", "fadd A B OUT", "fsub A B OUT", each
-// optionally followed by "pipeline=N".
+// The list line: "fconvert IN OUT", "fmul A B OUT", "fadd A B OUT", "fsub A B OUT",
+// "ffma A B C OUT", "ffromfixed FIXED OUT", "ftofixed FLOAT FIXED", each optionally followed
+// by "pipeline=N".
 [[nodiscard]] std::string to_string(const float_unit& u);
 [[nodiscard]] int output_width(const float_unit& u);
 [[nodiscard]] design float_unit_design(const float_unit& u);
 
-// True when the first unit line of a bundle list names a float unit (fconvert/fmul/fadd/fsub).
+// True when the first unit line of a bundle list names a float unit (fconvert, fmul, fadd,
+// fsub, ffma, ffromfixed, ftofixed).
 [[nodiscard]] bool is_float_bundle_list(std::string_view text);
 // Parse a float bundle list (same rules as parse_bundle_list). Throws lop::format_error.
 [[nodiscard]] std::vector<float_unit> parse_float_bundle_list(std::string_view text);
