@@ -106,11 +106,11 @@ void native_gemm_i32(benchmark::State& state) {
 template <lop::pe_spec S>
 void fixed_gemm(benchmark::State& state) {
   std::mt19937 rng(3);
-  Eigen::Matrix<lop::fixed<S.a>, Eigen::Dynamic, Eigen::Dynamic> A(gemm_n, gemm_n);
-  Eigen::Matrix<lop::fixed<S.b>, Eigen::Dynamic, Eigen::Dynamic> B(gemm_n, gemm_n);
+  Eigen::Matrix<lop::number<S.a>, Eigen::Dynamic, Eigen::Dynamic> A(gemm_n, gemm_n);
+  Eigen::Matrix<lop::number<S.b>, Eigen::Dynamic, Eigen::Dynamic> B(gemm_n, gemm_n);
   for (int i = 0; i < gemm_n * gemm_n; ++i) {
-    A.data()[i] = lop::fixed<S.a>::from_bits(rng());
-    B.data()[i] = lop::fixed<S.b>::from_bits(rng());
+    A.data()[i] = lop::number<S.a>::from_bits(rng());
+    B.data()[i] = lop::number<S.b>::from_bits(rng());
   }
   for (auto _ : state) {
     auto C = lop::gemm<S>(A, B);

@@ -56,7 +56,7 @@ long cosimulate(const lop::pe_spec& s, long cycles, std::uint32_t seed) {
   long bad = 0;
   for (long c = 0; c < cycles; ++c) {
     const std::uint64_t r = rng();
-    input in{(r & 7) != 0, (r >> 3 & 63) == 0, rng() & mask(s.a.width), rng() & mask(s.b.width)};
+    input in{(r & 7) != 0, (r >> 3 & 63) == 0, rng() & mask(s.a.fixed.width), rng() & mask(s.b.fixed.width)};
     top.en = in.en;
     top.clear = in.clear;
     top.a = static_cast<std::remove_reference_t<decltype(top.a)>>(in.a);
@@ -67,13 +67,13 @@ long cosimulate(const lop::pe_spec& s, long cycles, std::uint32_t seed) {
     const input now = pipe.back();
     pipe.pop_back();
     if (now.en) {
-      model.mac(lop::detail::extend<lop::detail::i128>(now.a, s.a.width, s.a.is_signed),
-                lop::detail::extend<lop::detail::i128>(now.b, s.b.width, s.b.is_signed), now.clear);
+      model.mac(lop::detail::extend<lop::detail::i128>(now.a, s.a.fixed.width, s.a.fixed.is_signed),
+                lop::detail::extend<lop::detail::i128>(now.b, s.b.fixed.width, s.b.fixed.is_signed), now.clear);
     } else if (now.clear) {
       model.clear();
     }
-    const auto want_out = static_cast<std::uint64_t>(model.out()) & mask(s.out.width);
-    const auto want_acc = static_cast<std::uint64_t>(model.acc()) & mask(s.acc.width);
+    const auto want_out = static_cast<std::uint64_t>(model.out()) & mask(s.out.fixed.width);
+    const auto want_acc = static_cast<std::uint64_t>(model.acc()) & mask(s.acc.fixed.width);
     if (top.out != want_out || top.acc != want_acc) {
       if (++bad <= 5)
         fmt::print(stderr, "cycle {}: out {:#x} (model {:#x}), acc {:#x} (model {:#x})\n", c,

@@ -100,8 +100,8 @@ std::string subtractor_name(const fixed_format& a, const fixed_format& b) {
   return "lop_sub_" + format_tag(a) + "_" + format_tag(b);
 }
 std::string pe_name(const pe_spec& s) {
-  return "lop_pe_" + format_tag(s.a) + "_" + format_tag(s.b) + "_acc_" + format_tag_with_policy(s.acc) +
-         "_out_" + format_tag_with_policy(s.out) + "_p" + std::to_string(s.pipeline);
+  return "lop_pe_" + format_tag(s.a.fixed) + "_" + format_tag(s.b.fixed) + "_acc_" + format_tag_with_policy(s.acc.fixed) +
+         "_out_" + format_tag_with_policy(s.out.fixed) + "_p" + std::to_string(s.pipeline);
 }
 
 int quantizer_rnd_bits(const fixed_format& in, const fixed_format& out) noexcept {
@@ -308,16 +308,16 @@ design lfsr(int draws) {
 // ---------------------------------------------------------------------------------------
 design processing_element(const pe_spec& s) {
   if (const char* e = validate(s)) throw format_error("lop-hwgen: invalid PE " + to_string(s) + ": " + e);
-  const fixed_format prod = product_format(s.a, s.b);
-  const fixed_format sum = sum_format(s.acc, prod);
-  const bool acc_st = s.acc.round == rounding::stochastic;
-  const bool out_st = s.out.round == rounding::stochastic;
+  const fixed_format prod = product_format(s.a.fixed, s.b.fixed);
+  const fixed_format sum = sum_format(s.acc.fixed, prod);
+  const bool acc_st = s.acc.fixed.round == rounding::stochastic;
+  const bool out_st = s.out.fixed.round == rounding::stochastic;
   const int draws = (acc_st ? 1 : 0) + (out_st ? 1 : 0);
 
   design d;
-  const design dmul = multiplier(s.a, s.b);
-  const design dqa = quantizer(sum, s.acc);
-  const design dqo = quantizer(s.acc, s.out);
+  const design dmul = multiplier(s.a.fixed, s.b.fixed);
+  const design dqa = quantizer(sum, s.acc.fixed);
+  const design dqo = quantizer(s.acc.fixed, s.out.fixed);
   d.add(dmul);
   d.add(dqa);
   d.add(dqo);
@@ -331,11 +331,11 @@ design processing_element(const pe_spec& s) {
   const expr rst = m.input("rst", 1);
   const expr en = m.input("en", 1);
   const expr clear = m.input("clear", 1);
-  const expr a = m.input("a", s.a.width, s.a.is_signed);
-  const expr b = m.input("b", s.b.width, s.b.is_signed);
+  const expr a = m.input("a", s.a.fixed.width, s.a.fixed.is_signed);
+  const expr b = m.input("b", s.b.fixed.width, s.b.fixed.is_signed);
   const expr seed = draws > 0 ? m.input("seed", 32) : nullptr;
-  const expr out = m.output_reg("out", s.out.width, s.out.is_signed);
-  const expr acc = m.output_reg("acc", s.acc.width, s.acc.is_signed);
+  const expr out = m.output_reg("out", s.out.fixed.width, s.out.fixed.is_signed);
+  const expr acc = m.output_reg("acc", s.acc.fixed.width, s.acc.fixed.is_signed);
 
   std::vector<stmt> pipe_reset;
   std::vector<stmt> pipe_load;
@@ -344,8 +344,8 @@ design processing_element(const pe_spec& s) {
   expr sen = en;
   expr sclr = clear;
   if (s.pipeline >= 2) {
-    const expr ra = m.reg("a_q", s.a.width, s.a.is_signed);
-    const expr rb = m.reg("b_q", s.b.width, s.b.is_signed);
+    const expr ra = m.reg("a_q", s.a.fixed.width, s.a.fixed.is_signed);
+    const expr rb = m.reg("b_q", s.b.fixed.width, s.b.fixed.is_signed);
     const expr ren = m.reg("en_q0", 1);
     const expr rclr = m.reg("clear_q0", 1);
     for (const auto& [r, v] : {std::pair{ra, sa}, {rb, sb}, {ren, sen}, {rclr, sclr}}) {
@@ -396,8 +396,8 @@ design processing_element(const pe_spec& s) {
   }
 
   m.comment("accumulator stage");
-  const expr base = m.net("base", mux(sclr, zeros(s.acc.width), as_unsigned(acc)));
-  const expr ebase = shift_left(s.acc.is_signed ? as_signed(base) : base, sum.frac - s.acc.frac);
+  const expr base = m.net("base", mux(sclr, zeros(s.acc.fixed.width), as_unsigned(acc)));
+  const expr ebase = shift_left(s.acc.fixed.is_signed ? as_signed(base) : base, sum.frac - s.acc.fixed.frac);
   const expr eprod = shift_left(sp, sum.frac - prod.frac);
   const expr total = m.net("sum", as_unsigned(add(ebase, eprod, sum.width)));
 
@@ -409,13 +409,13 @@ design processing_element(const pe_spec& s) {
     m.instance(q.top(), inst, conns);
     return y;
   };
-  const expr acc_next = quant(dqa, "u_qacc", total, draw_acc, "acc_next", s.acc);
-  const expr out_next = quant(dqo, "u_qout", acc_next, draw_out, "out_next", s.out);
+  const expr acc_next = quant(dqa, "u_qacc", total, draw_acc, "acc_next", s.acc.fixed);
+  const expr out_next = quant(dqo, "u_qout", acc_next, draw_out, "out_next", s.out.fixed);
 
-  m.always_posedge(clk, {if_else(rst, {nb_assign(acc, zeros(s.acc.width)), nb_assign(out, zeros(s.out.width))},
+  m.always_posedge(clk, {if_else(rst, {nb_assign(acc, zeros(s.acc.fixed.width)), nb_assign(out, zeros(s.out.fixed.width))},
                                  {if_else(sen, {nb_assign(acc, acc_next), nb_assign(out, out_next)},
-                                          {if_else(sclr, {nb_assign(acc, zeros(s.acc.width)),
-                                                          nb_assign(out, zeros(s.out.width))})})})});
+                                          {if_else(sclr, {nb_assign(acc, zeros(s.acc.fixed.width)),
+                                                          nb_assign(out, zeros(s.out.fixed.width))})})})});
   d.add(m);
   return d;
 }
@@ -438,7 +438,7 @@ int output_width(const bundle_unit& u) {
     case bundle_unit::kind::mul: return product_format(u.a, u.b).width;
     case bundle_unit::kind::add: return sum_format(u.a, u.b).width;
     case bundle_unit::kind::sub: return difference_format(u.a, u.b).width;
-    case bundle_unit::kind::pe: return u.pe.out.width + u.pe.acc.width;
+    case bundle_unit::kind::pe: return u.pe.out.fixed.width + u.pe.acc.fixed.width;
   }
   return 0;
 }
@@ -478,8 +478,8 @@ design bundle(const std::string& top, const std::vector<bundle_unit>& units) {
   for (std::size_t i = 0; i < units.size(); ++i) {
     const bundle_unit& u = units[i];
     const std::string where = "lop-hwgen: bundle unit " + std::to_string(i) + " (" + to_string(u) + "): ";
-    const fixed_format& fa = u.k == bundle_unit::kind::pe ? u.pe.a : u.a;
-    const fixed_format& fb = u.k == bundle_unit::kind::pe ? u.pe.b : u.b;
+    const fixed_format& fa = u.k == bundle_unit::kind::pe ? u.pe.a.fixed : u.a;
+    const fixed_format& fb = u.k == bundle_unit::kind::pe ? u.pe.b.fixed : u.b;
     if (fa.width > bundle_bus_width || (u.k != bundle_unit::kind::quantize && fb.width > bundle_bus_width))
       throw format_error(where + "operands wider than the 64-bit x/y buses; use at most 64 bits");
     try {
@@ -522,10 +522,10 @@ design bundle(const std::string& top, const std::vector<bundle_unit>& units) {
       if (const port* rp = sub.find_port("rnd")) conns.emplace_back("rnd", low(y, rp->width));
       pieces.push_back(r);
     } else if (u.k == bundle_unit::kind::pe) {
-      const expr ro = m.wire(inst + "_out", u.pe.out.width);
-      const expr ra = m.wire(inst + "_acc", u.pe.acc.width);
-      conns = {{"clk", clk}, {"rst", rst}, {"en", en}, {"clear", clear}, {"a", low(x, u.pe.a.width)},
-               {"b", low(y, u.pe.b.width)}, {"out", ro}, {"acc", ra}};
+      const expr ro = m.wire(inst + "_out", u.pe.out.fixed.width);
+      const expr ra = m.wire(inst + "_acc", u.pe.acc.fixed.width);
+      conns = {{"clk", clk}, {"rst", rst}, {"en", en}, {"clear", clear}, {"a", low(x, u.pe.a.fixed.width)},
+               {"b", low(y, u.pe.b.fixed.width)}, {"out", ro}, {"acc", ra}};
       if (sub.find_port("seed") != nullptr) conns.emplace_back("seed", seed);
       pieces.push_back(ro);
       pieces.push_back(ra);

@@ -17,7 +17,7 @@
 #include <vector>
 
 #include "lop/float_format.hpp"
-#include "lop/format.hpp"
+#include "lop/pe_spec.hpp"
 #include "lop/hw/float_units.hpp"
 #include "lop/hw/generators.hpp"
 #include "lop/hw/synth.hpp"

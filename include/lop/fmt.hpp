@@ -18,6 +18,7 @@
 #include "lop/fixed.hpp"
 #include "lop/float_format.hpp"
 #include "lop/format.hpp"
+#include "lop/pe_spec.hpp"
 
 namespace lop::detail {
 // The formatter of lop's number types T (fixed<F>, cfloat<F>): `width` raw bits, the
@@ -87,7 +88,8 @@ struct fmt::formatter<lop::cfloat<F>> : lop::detail::number_formatter<lop::cfloa
 
 namespace lop::detail {
 template <class T>
-concept printable_descriptor = std::same_as<T, fixed_format> || std::same_as<T, float_format> || std::same_as<T, pe_spec>;
+concept printable_descriptor = std::same_as<T, fixed_format> || std::same_as<T, float_format> ||
+                               std::same_as<T, number_format> || std::same_as<T, pe_spec>;
 }  // namespace lop::detail
 
 // Descriptors print as their canonical text ("{}" only: the text is the whole point).

@@ -97,23 +97,10 @@ struct fixed_format {
   return {a.width + 1, a.frac, true, a.round, a.ovf};
 }
 
-// A multiply-accumulate processing element: acc <- quantize<acc>(acc + a*b) per MAC,
-// out = quantize<out>(acc). pipeline = register stages before the accumulator (0..2).
-struct pe_spec {
-  fixed_format a;
-  fixed_format b;
-  fixed_format acc;
-  fixed_format out;
-  multiplier mul = multiplier::exact;
-  int pipeline = 0;
-  friend constexpr bool operator==(const pe_spec&, const pe_spec&) = default;
-};
-
 // Limits of the exact internal arithmetic (128-bit integers).
 inline constexpr int max_signed_width = 128;
 inline constexpr int max_unsigned_width = 127;
 inline constexpr int max_abs_frac = 2048;
-inline constexpr int max_pipeline = 2;
 
 // Thrown for malformed descriptor text and impossible descriptors.
 class format_error : public std::invalid_argument {
@@ -154,22 +141,6 @@ inline constexpr std::array<std::string_view, 1> multiplier_names{"exact"};
   return nullptr;
 }
 
-[[nodiscard]] constexpr const char* validate(const pe_spec& s) noexcept {
-  for (const fixed_format* f : {&s.a, &s.b, &s.acc, &s.out})
-    if (const char* e = validate(*f)) return e;
-  if (s.a.width + s.b.width > max_signed_width)
-    return "the exact product of a and b needs more than 128 bits; narrow the operands";
-  if (!s.a.is_signed && !s.b.is_signed && s.a.width + s.b.width > max_unsigned_width)
-    return "the exact unsigned product of a and b needs more than 127 bits; narrow the operands";
-  const fixed_format sum = sum_format(s.acc, product_format(s.a, s.b));
-  if (sum.width > max_signed_width)
-    return "acc + a*b needs more than 128 bits; narrow acc or move its fraction point closer to the product's";
-  if (s.pipeline < 0 || s.pipeline > max_pipeline) return "pipeline must be 0, 1 or 2";
-  if (static_cast<unsigned>(s.mul) > static_cast<unsigned>(multiplier::exact))
-    return "unknown multiplier";
-  return nullptr;
-}
-
 namespace detail {
 // "name<f1,f2,...>": the shape of every canonical descriptor text.
 [[nodiscard]] inline std::string angle_list(std::string_view name, std::initializer_list<std::string_view> fields) {
@@ -188,15 +159,6 @@ namespace detail {
 [[nodiscard]] inline std::string to_string(const fixed_format& f) {
   return detail::angle_list("fixed", {std::to_string(f.width), std::to_string(f.frac),
                                       f.is_signed ? "signed" : "unsigned", to_string(f.round), to_string(f.ovf)});
-}
-
-// Canonical text: pe<a=fixed<...>,b=fixed<...>,acc=fixed<...>,out=fixed<...>,mul=exact,pipeline=0>
-[[nodiscard]] inline std::string to_string(const pe_spec& p) {
-  std::string s = "pe<a=" + to_string(p.a) + ",b=" + to_string(p.b) + ",acc=" + to_string(p.acc) +
-                  ",out=" + to_string(p.out) + ",mul=";
-  s += to_string(p.mul);
-  s += ",pipeline=" + std::to_string(p.pipeline) + '>';
-  return s;
 }
 
 namespace detail {
@@ -302,45 +264,6 @@ class descriptor_reader {
     return f;
   }
 
-  // pe<a=...,b=...,acc=...,out=...[,mul=exact][,pipeline=N]>, keys in any order.
-  [[nodiscard]] pe_spec pe() {
-    keyword("pe");
-    expect('<');
-    pe_spec p{};
-    unsigned seen = 0;
-    do {
-      const std::size_t at = pos_;
-      const std::string_view key = word();
-      expect('=');
-      unsigned bit_ = 0;
-      if (key == "a") {
-        p.a = fixed(), bit_ = 1;
-      } else if (key == "b") {
-        p.b = fixed(), bit_ = 2;
-      } else if (key == "acc") {
-        p.acc = fixed(), bit_ = 4;
-      } else if (key == "out") {
-        p.out = fixed(), bit_ = 8;
-      } else if (key == "mul") {
-        p.mul = enumerator<multiplier>(multiplier_names, "multiplier"), bit_ = 16;
-      } else if (key == "pipeline") {
-        p.pipeline = integer(), bit_ = 32;
-      } else {
-        pos_ = at;
-        fail("unknown PE field '" + std::string(key) + "'; expected a, b, acc, out, mul, pipeline");
-      }
-      if ((seen & bit_) != 0) {
-        pos_ = at;
-        fail("field '" + std::string(key) + "' given twice");
-      }
-      seen |= bit_;
-    } while (peek(',') && (++pos_, true));
-    expect('>');
-    if ((seen & 15U) != 15U) fail("a PE needs all of a=, b=, acc= and out=");
-    if (const char* e = validate(p)) fail(e);
-    return p;
-  }
-
   void finish() {
     skip_space();
     if (pos_ != text_.size()) fail("unexpected trailing text");
@@ -364,11 +287,4 @@ class descriptor_reader {
   r.finish();
   return f;
 }
-[[nodiscard]] inline pe_spec parse_pe_spec(std::string_view text) {
-  detail::descriptor_reader r(text);
-  pe_spec p = r.pe();
-  r.finish();
-  return p;
-}
-
 }  // namespace lop

@@ -1,14 +1,21 @@
 // lop::gemm<spec>(A, B): the matrix product that a pe_spec's hardware PE computes, bit for
 // bit. Each C(i,j) is one PE run: clear, then for k = 0..K-1 one MAC of A(i,k)*B(k,j) in
-// that order, then C(i,j) = out (see lop::pe_model). Native integer kernels are used when
-// they are provably identical to that sequence:
+// that order, then C(i,j) = out (see lop::pe_model). Native kernels are used when they are
+// provably identical to that sequence.
+// Fixed operands (integer kernels):
 //   - the accumulator needs no rounding per MAC (acc.frac >= product frac), or it rounds
 //     with floor (floor(acc + p) = acc + floor(p) on acc's grid), and
 //   - overflow::wrap (modular sums are order-free), or the accumulator provably cannot
 //     overflow for this K (then every MAC is exact), or a row-vectorized saturating loop
 //     that keeps the k order per output.
+// Float operands with an fp32 accumulator (float kernel): when every product is exact in
+// float (significands of at most 24 bits together, and a scan of the operands shows no
+// NaN/Inf and every product's exponent range inside float's), acc = RN(acc + a*b) is native
+// float arithmetic, vectorized across j with the k order kept for every output.
 // Anything else (other roundings, ceil included, and stochastic modes) runs the PE model itself.
 #pragma once
+#include <algorithm>
+#include <bit>
 #include <cstdint>
 #include <stdexcept>
 #include <string>
@@ -17,6 +24,7 @@
 
 #include <Eigen/Core>
 
+#include "lop/cfloat.hpp"
 #include "lop/eigen.hpp"
 #include "lop/fixed.hpp"
 #include "lop/pe.hpp"
@@ -24,7 +32,7 @@
 namespace lop {
 
 // Which kernel lop::gemm uses for a spec and depth K (exposed for tests and benchmarks).
-enum class gemm_kernel : std::uint8_t { wrap, exact, saturating, sequential };
+enum class gemm_kernel : std::uint8_t { wrap, exact, saturating, sequential, float32 };
 
 namespace detail {
 
@@ -34,10 +42,19 @@ template <class T>
   return s >= 0 ? shl(p, s) : asr(p, -s);
 }
 
+// Float operands whose products are exact in float, into an fp32 accumulator, output not stochastic.
+[[nodiscard]] constexpr bool float32_kernel_applies(const pe_spec& s) noexcept {
+  return s.float_operands() && s.acc == number_format(formats::fp32) &&
+         s.a.floating.man_bits + s.b.floating.man_bits + 2 <= 24 && rounding_of(s.out) != rounding::stochastic;
+}
+
+// The kernel for the spec alone; lop::gemm may still fall back to the model at run time
+// (float32: when the operand scan fails).
 [[nodiscard]] constexpr gemm_kernel choose_kernel(const pe_spec& s, long depth) noexcept {
-  const fixed_format p = product_format(s.a, s.b);
-  const fixed_format& acc = s.acc;
-  if (acc.round == rounding::stochastic || s.out.round == rounding::stochastic) return gemm_kernel::sequential;
+  if (s.float_operands()) return float32_kernel_applies(s) ? gemm_kernel::float32 : gemm_kernel::sequential;
+  const fixed_format p = product_format(s.a.fixed, s.b.fixed);
+  const fixed_format& acc = s.acc.fixed;
+  if (acc.round == rounding::stochastic || s.out.fixed.round == rounding::stochastic) return gemm_kernel::sequential;
   if (acc.frac < p.frac && acc.round != rounding::floor) return gemm_kernel::sequential;
   const int shift = acc.frac - p.frac;
   // The product on acc's grid must fit 63 bits, the accumulator 64.
@@ -48,7 +65,7 @@ template <class T>
   const i128 bound = pmax * static_cast<i128>(depth < 1 ? 1 : depth);
   const i128 hi = raw_max(acc);
   const i128 lo = acc.ovf == overflow::saturate_symmetric && acc.is_signed ? -hi : raw_min(acc);
-  const bool products_nonneg = !s.a.is_signed && !s.b.is_signed;
+  const bool products_nonneg = !s.a.fixed.is_signed && !s.b.fixed.is_signed;
   if (bound <= hi && (products_nonneg || -bound >= lo)) return gemm_kernel::exact;
   // The saturating loop adds in int64: acc and product on its grid must stay below 2^62.
   return acc.width <= 62 ? gemm_kernel::saturating : gemm_kernel::sequential;
@@ -66,59 +83,159 @@ std::vector<Raw> raw_rows(const Eigen::MatrixBase<Derived>& m) {
 
 }  // namespace detail
 
+// The C++ type of a number format: lop::fixed or lop::cfloat.
+template <number_format F>
+using number = std::conditional_t<F.is_fixed(), fixed<F.fixed>, cfloat<F.floating>>;
+
 template <pe_spec S>
-using gemm_result = Eigen::Matrix<fixed<S.out>, Eigen::Dynamic, Eigen::Dynamic>;
+using gemm_result = Eigen::Matrix<number<S.out>, Eigen::Dynamic, Eigen::Dynamic>;
 
 [[nodiscard]] constexpr gemm_kernel gemm_kernel_for(const pe_spec& s, long depth) noexcept {
   return detail::choose_kernel(s, depth);
 }
 
-// C = A * B as computed by the PE `S`. A's scalar must be fixed<S.a>, B's fixed<S.b>.
-// `seed` seeds the PE's LFSR (stochastic modes); outputs are produced in row-major order
-// by one PE, so the generator runs on across outputs as it would in hardware.
+namespace detail {
+
+// Raw value of a fixed or bit pattern of a cfloat, as pe_model takes them.
+template <fixed_format F>
+[[nodiscard]] constexpr i128 pe_raw(const fixed<F>& x) noexcept { return x.raw(); }
+template <float_format F>
+[[nodiscard]] constexpr i128 pe_raw(const cfloat<F>& x) noexcept { return static_cast<i128>(x.bits()); }
+
+template <number_format F>
+[[nodiscard]] constexpr number<F> from_pe_raw(i128 raw) noexcept {
+  if constexpr (F.is_fixed()) return fixed<F.fixed>::from_bits(raw);
+  else return cfloat<F.floating>::from_bits(static_cast<std::uint64_t>(raw));
+}
+
+// The PE model itself, one output after another in row-major order.
 template <pe_spec S, class DA, class DB>
-[[nodiscard]] gemm_result<S> gemm(const Eigen::MatrixBase<DA>& A, const Eigen::MatrixBase<DB>& B,
-                                  std::uint32_t seed = lfsr32::default_seed) {
-  static_assert(validate(S) == nullptr, "lop::gemm: invalid pe_spec (see lop::validate)");
-  static_assert(std::is_same_v<typename DA::Scalar, fixed<S.a>>,
-                "lop::gemm: A's scalar type must be lop::fixed<spec.a>");
-  static_assert(std::is_same_v<typename DB::Scalar, fixed<S.b>>,
-                "lop::gemm: B's scalar type must be lop::fixed<spec.b>");
-  if (A.cols() != B.rows())
-    throw std::invalid_argument("lop::gemm: A is " + std::to_string(A.rows()) + "x" + std::to_string(A.cols()) +
-                                " but B is " + std::to_string(B.rows()) + "x" + std::to_string(B.cols()) +
-                                "; A.cols() must equal B.rows()");
-  const Eigen::Index M = A.rows(), K = A.cols(), N = B.cols();
-  gemm_result<S> C(M, N);
-  constexpr fixed_format P = product_format(S.a, S.b);
-  constexpr int shift = S.acc.frac - P.frac;
-  const gemm_kernel kernel = detail::choose_kernel(S, static_cast<long>(K));
+void gemm_model(const Eigen::MatrixBase<DA>& A, const Eigen::MatrixBase<DB>& B, std::uint32_t seed,
+                gemm_result<S>& C) {
+  pe_model pe(S, seed);
+  for (Eigen::Index i = 0; i < A.rows(); ++i)
+    for (Eigen::Index j = 0; j < B.cols(); ++j) {
+      pe.clear();
+      for (Eigen::Index k = 0; k < A.cols(); ++k) pe.mac(pe_raw(A(i, k)), pe_raw(B(k, j)), k == 0);
+      C(i, j) = from_pe_raw<S.out>(pe.out());
+    }
+}
 
-  if (kernel == gemm_kernel::sequential) {
-    pe_model pe(S, seed);
-    for (Eigen::Index i = 0; i < M; ++i)
-      for (Eigen::Index j = 0; j < N; ++j) {
-        pe.clear();
-        for (Eigen::Index k = 0; k < K; ++k) pe.mac(A(i, k).raw(), B(k, j).raw(), k == 0);
-        C(i, j) = fixed<S.out>::from_bits(pe.out());
+// Float operands as native floats (exact: at most 24 significand bits, float's range) and
+// whether every product of an A value with a B value is exact in float: all finite, and the
+// exponents of the largest and of the smallest quanta keep products inside [2^-149, 2^128).
+struct float_operands {
+  std::vector<float> values;
+  int top = -100000;     // |x| < 2^(top+1) for every nonzero x
+  int bottom = 100000;   // every x is a multiple of 2^bottom
+  bool finite = true;
+};
+
+template <float_format F, class Derived>
+float_operands scan_float_rows(const Eigen::MatrixBase<Derived>& m) {
+  float_operands r;
+  r.values.resize(static_cast<std::size_t>(m.rows() * m.cols()));
+  for (Eigen::Index i = 0; i < m.rows(); ++i)
+    for (Eigen::Index j = 0; j < m.cols(); ++j) {
+      const float_value v = float_unpack(F, m(i, j).bits());
+      if (v.k == float_value::kind::nan || v.k == float_value::kind::inf) r.finite = false;
+      if (v.k == float_value::kind::finite) {
+        r.top = std::max(r.top, msb_u128(v.sig) + v.exp);
+        r.bottom = std::min(r.bottom, v.exp);
       }
-    return C;
-  }
+      r.values[static_cast<std::size_t>(i * m.cols() + j)] = float_to_float(F, m(i, j).bits());
+    }
+  return r;
+}
 
+// Whether native float arithmetic follows IEEE subnormals here (not under FTZ/DAZ, which
+// -ffast-math and some runtimes switch on).
+[[nodiscard]] inline bool float_subnormals_work() noexcept {
+#ifdef __FAST_MATH__
+  return false;
+#else
+  volatile float tiny = 1e-40F;  // volatile: evaluated at run time, in the current FP mode
+  const float twice = tiny + tiny;
+  return twice != 0.0F && twice == 2e-40F;
+#endif
+}
+
+// acc(i, j) = RN(acc + a(i,k) * b(k,j)) for k = 0..K-1, in float, vectorized across j.
+template <pe_spec S, class DA, class DB>
+bool gemm_float32(const Eigen::MatrixBase<DA>& A, const Eigen::MatrixBase<DB>& B, gemm_result<S>& C) {
+  const float_operands a = scan_float_rows<S.a.floating>(A);
+  const float_operands b = scan_float_rows<S.b.floating>(B);
+  const bool empty = a.top < -99999 || b.top < -99999;  // some operand is all zeros
+  if (!a.finite || !b.finite || !float_subnormals_work()) return false;
+  if (!empty && (a.top + b.top + 2 > 128 || a.bottom + b.bottom < -149)) return false;
+  const auto M = static_cast<std::size_t>(A.rows()), K = static_cast<std::size_t>(A.cols()),
+             N = static_cast<std::size_t>(B.cols());
+  constexpr std::size_t rows = 4;  // rows of C per pass: each B row loaded once for 4 outputs
+  std::vector<float> acc(rows * N);
+  for (std::size_t i0 = 0; i0 < M; i0 += rows) {
+    const std::size_t nr = std::min(rows, M - i0);
+    std::fill(acc.begin(), acc.end(), 0.0F);
+    float* __restrict c0 = acc.data();
+    for (std::size_t k = 0; k < K; ++k) {
+      const float* __restrict bk = b.values.data() + k * N;
+      if (nr == rows) {
+        const float a0 = a.values[i0 * K + k], a1 = a.values[(i0 + 1) * K + k];
+        const float a2 = a.values[(i0 + 2) * K + k], a3 = a.values[(i0 + 3) * K + k];
+        float* __restrict c1 = c0 + N;
+        float* __restrict c2 = c0 + 2 * N;
+        float* __restrict c3 = c0 + 3 * N;
+        for (std::size_t j = 0; j < N; ++j) {
+          const float bj = bk[j];
+          c0[j] += a0 * bj;
+          c1[j] += a1 * bj;
+          c2[j] += a2 * bj;
+          c3[j] += a3 * bj;
+        }
+      } else {
+        for (std::size_t r = 0; r < nr; ++r) {
+          const float ar = a.values[(i0 + r) * K + k];
+          float* __restrict cr = c0 + r * N;
+          for (std::size_t j = 0; j < N; ++j) cr[j] += ar * bk[j];
+        }
+      }
+    }
+    for (std::size_t r = 0; r < nr; ++r)
+      for (std::size_t j = 0; j < N; ++j) {
+        const float v = acc[r * N + j];
+        // NaN (Inf - Inf) takes the model's canonical encoding; everything else is IEEE.
+        const std::uint64_t bits = v != v ? pack_nan(formats::fp32) : std::bit_cast<std::uint32_t>(v);
+        C(static_cast<Eigen::Index>(i0 + r), static_cast<Eigen::Index>(j)) =
+            from_pe_raw<S.out>(convert_raw(S.out, S.acc, static_cast<i128>(bits), 0));
+      }
+  }
+  return true;
+}
+
+}  // namespace detail
+
+namespace detail {
+
+// The integer kernels for fixed operands (kernel is wrap, exact or saturating).
+template <pe_spec S, class DA, class DB>
+gemm_result<S>& gemm_fixed(const Eigen::MatrixBase<DA>& A, const Eigen::MatrixBase<DB>& B, gemm_kernel kernel,
+                           gemm_result<S>& C) {
+  const Eigen::Index M = A.rows(), K = A.cols(), N = B.cols();
+  constexpr fixed_format P = product_format(S.a.fixed, S.b.fixed);
+  constexpr int shift = S.acc.fixed.frac - P.frac;
   // Native kernels: products in the narrowest type that holds them, accumulators in 32 or
   // 64 bits (unsigned for wrap: modular arithmetic without signed overflow).
   using PT = detail::compute_t<(P.width + (shift > 0 ? shift : 0) <= 31 ? 32 : 64)>;
-  using ST = detail::compute_t<(S.acc.width <= 32 && P.width + (shift > 0 ? shift : 0) <= 31) ? 32 : 64>;
+  using ST = detail::compute_t<(S.acc.fixed.width <= 32 && P.width + (shift > 0 ? shift : 0) <= 31) ? 32 : 64>;
   using UT = std::make_unsigned_t<ST>;
-  using AR = typename fixed<S.a>::raw_type;
-  using BR = typename fixed<S.b>::raw_type;
+  using AR = typename fixed<S.a.fixed>::raw_type;
+  using BR = typename fixed<S.b.fixed>::raw_type;
   const std::vector<AR> a = detail::raw_rows<AR>(A);
   const std::vector<BR> b = detail::raw_rows<BR>(B);
   std::vector<ST> acc(static_cast<std::size_t>(N));
-  const auto hi = static_cast<ST>(detail::raw_max<detail::i128>(S.acc));
-  const auto lo = static_cast<ST>(S.acc.ovf == overflow::saturate_symmetric && S.acc.is_signed
-                                      ? -detail::raw_max<detail::i128>(S.acc)
-                                      : detail::raw_min<detail::i128>(S.acc));
+  const auto hi = static_cast<ST>(detail::raw_max<detail::i128>(S.acc.fixed));
+  const auto lo = static_cast<ST>(S.acc.fixed.ovf == overflow::saturate_symmetric && S.acc.fixed.is_signed
+                                      ? -detail::raw_max<detail::i128>(S.acc.fixed)
+                                      : detail::raw_min<detail::i128>(S.acc.fixed));
   const auto n = static_cast<std::size_t>(N);
   for (Eigen::Index i = 0; i < M; ++i) {
     std::fill(acc.begin(), acc.end(), ST{0});
@@ -139,7 +256,7 @@ template <pe_spec S, class DA, class DB>
           const std::int64_t t = static_cast<std::int64_t>(ac[j]) +
                                  static_cast<std::int64_t>(detail::to_acc_grid<PT>(ai * static_cast<PT>(bk[j]), shift));
           const bool over = t > hi, under = t < lo;
-          if constexpr (S.acc.ovf == overflow::saturate_zero) {
+          if constexpr (S.acc.fixed.ovf == overflow::saturate_zero) {
             ac[j] = (over || under) ? ST{0} : static_cast<ST>(t);
           } else {
             ac[j] = over ? hi : (under ? lo : static_cast<ST>(t));
@@ -150,13 +267,46 @@ template <pe_spec S, class DA, class DB>
     for (Eigen::Index j = 0; j < N; ++j) {
       ST v = acc[static_cast<std::size_t>(j)];
       if (kernel == gemm_kernel::wrap)
-        v = detail::extend<ST>(static_cast<UT>(v), S.acc.width, S.acc.is_signed);
-      using OT = detail::compute_t<(S.acc.width > S.out.width ? S.acc.width : S.out.width) + 2>;
-      C(i, j) = fixed<S.out>(detail::raw_tag{}, static_cast<typename fixed<S.out>::raw_type>(
-                                                   detail::quantize_raw<OT>(static_cast<OT>(v), S.acc.frac, S.out)));
+        v = detail::extend<ST>(static_cast<UT>(v), S.acc.fixed.width, S.acc.fixed.is_signed);
+      using OT = detail::compute_t<(S.acc.fixed.width > S.out.fixed.width ? S.acc.fixed.width : S.out.fixed.width) + 2>;
+      C(i, j) = fixed<S.out.fixed>(detail::raw_tag{}, static_cast<typename fixed<S.out.fixed>::raw_type>(
+                                                   detail::quantize_raw<OT>(static_cast<OT>(v), S.acc.fixed.frac, S.out.fixed)));
     }
   }
   return C;
+}
+
+}  // namespace detail
+
+// C = A * B as computed by the PE `S`. A's scalar must be lop::number<S.a> (lop::fixed or
+// lop::cfloat), B's lop::number<S.b>; the result's is lop::number<S.out>.
+// `seed` seeds the PE's LFSR (stochastic modes); outputs are produced in row-major order
+// by one PE, so the generator runs on across outputs as it would in hardware.
+template <pe_spec S, class DA, class DB>
+[[nodiscard]] gemm_result<S> gemm(const Eigen::MatrixBase<DA>& A, const Eigen::MatrixBase<DB>& B,
+                                  std::uint32_t seed = lfsr32::default_seed) {
+  static_assert(validate(S) == nullptr, "lop::gemm: invalid pe_spec (see lop::validate)");
+  static_assert(std::is_same_v<typename DA::Scalar, number<S.a>>,
+                "lop::gemm: A's scalar type must be lop::number<spec.a> (lop::fixed or lop::cfloat of spec.a)");
+  static_assert(std::is_same_v<typename DB::Scalar, number<S.b>>,
+                "lop::gemm: B's scalar type must be lop::number<spec.b> (lop::fixed or lop::cfloat of spec.b)");
+  if (A.cols() != B.rows())
+    throw std::invalid_argument("lop::gemm: A is " + std::to_string(A.rows()) + "x" + std::to_string(A.cols()) +
+                                " but B is " + std::to_string(B.rows()) + "x" + std::to_string(B.cols()) +
+                                "; A.cols() must equal B.rows()");
+  const Eigen::Index M = A.rows(), K = A.cols(), N = B.cols();
+  gemm_result<S> C(M, N);
+  const gemm_kernel kernel = detail::choose_kernel(S, static_cast<long>(K));
+  if constexpr (S.float_operands()) {
+    if (kernel != gemm_kernel::float32 || !detail::gemm_float32<S>(A, B, C)) detail::gemm_model<S>(A, B, seed, C);
+    return C;
+  } else {
+    if (kernel == gemm_kernel::sequential) {
+      detail::gemm_model<S>(A, B, seed, C);
+      return C;
+    }
+    return detail::gemm_fixed<S>(A, B, kernel, C);
+  }
 }
 
 }  // namespace lop

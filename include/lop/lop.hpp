@@ -8,4 +8,5 @@
 #include "lop/format.hpp"
 #include "lop/gemm.hpp"
 #include "lop/pe.hpp"
+#include "lop/pe_spec.hpp"
 #include "lop/rounding.hpp"

@@ -21,7 +21,7 @@
 #include <vector>
 
 #include "lop/detail/int128.hpp"
-#include "lop/format.hpp"
+#include "lop/pe_spec.hpp"
 #include "lop/pe.hpp"
 #include "lop/rounding.hpp"
 
@@ -177,11 +177,11 @@ inline std::pair<std::string, std::string> split_two(const std::string& s) {
       } else if (word == "pe") {
         u.k = kind::pe;
         u.pe = lop::parse_pe_spec(rest);
-        u.a = u.pe.a;
-        u.b = u.pe.b;
-        u.wx = u.pe.a.width;
-        u.wy = u.pe.b.width;
-        u.width = u.pe.out.width + u.pe.acc.width;
+        u.a = u.pe.a.fixed;
+        u.b = u.pe.b.fixed;
+        u.wx = u.pe.a.fixed.width;
+        u.wy = u.pe.b.fixed.width;
+        u.width = u.pe.out.fixed.width + u.pe.acc.fixed.width;
       } else {
         throw std::runtime_error("unknown unit kind '" + word + "'");
       }
@@ -460,9 +460,9 @@ struct pe_state {
   lop::fixed_format prod, sum;
   i128 acc_lo, acc_hi;  // range of acc, scaled to sum's fraction bits
   explicit pe_state(const lop::pe_spec& s)
-      : model(s), prod(lop::product_format(s.a, s.b)), sum(lop::sum_format(s.acc, prod)),
-        acc_lo(lop::detail::shl(lop::detail::raw_min(s.acc), sum.frac - s.acc.frac)),
-        acc_hi(lop::detail::shl(lop::detail::raw_max(s.acc), sum.frac - s.acc.frac)) {}
+      : model(s), prod(lop::product_format(s.a.fixed, s.b.fixed)), sum(lop::sum_format(s.acc.fixed, prod)),
+        acc_lo(lop::detail::shl(lop::detail::raw_min(s.acc.fixed), sum.frac - s.acc.fixed.frac)),
+        acc_hi(lop::detail::shl(lop::detail::raw_max(s.acc.fixed), sum.frac - s.acc.fixed.frac)) {}
 };
 
 template <class Model>
@@ -525,7 +525,7 @@ pe_stats run_pe_bundle(Model& m, const std::vector<unit>& units, const pe_config
           const i128 before = p.model.acc();
           p.model.mac(a, b, s.clear);
           ++p.macs;
-          const i128 exact = lop::detail::shl(s.clear ? i128{0} : before, p.sum.frac - u.pe.acc.frac) +
+          const i128 exact = lop::detail::shl(s.clear ? i128{0} : before, p.sum.frac - u.pe.acc.fixed.frac) +
                              lop::detail::shl(a * b, p.sum.frac - p.prod.frac);
           if (exact < p.acc_lo || exact > p.acc_hi) ++p.overflows;
         } else if (s.clear) {
@@ -533,10 +533,10 @@ pe_stats run_pe_bundle(Model& m, const std::vector<unit>& units, const pe_config
         }
       }
       {
-        const u128 go = get_bits(m.out, u.off, u.pe.out.width);
-        const u128 ga = get_bits(m.out, u.off + u.pe.out.width, u.pe.acc.width);
-        const u128 eo = to_bits(p.model.out(), u.pe.out.width);
-        const u128 ea = to_bits(p.model.acc(), u.pe.acc.width);
+        const u128 go = get_bits(m.out, u.off, u.pe.out.fixed.width);
+        const u128 ga = get_bits(m.out, u.off + u.pe.out.fixed.width, u.pe.acc.fixed.width);
+        const u128 eo = to_bits(p.model.out(), u.pe.out.fixed.width);
+        const u128 ea = to_bits(p.model.acc(), u.pe.acc.fixed.width);
         st.checks += 2;
         if (go != eo || ga != ea) {
           if (fail.count >= failures::max_shown) {
@@ -554,8 +554,8 @@ pe_stats run_pe_bundle(Model& m, const std::vector<unit>& units, const pe_config
           }
           w << "\n  out: expected " << hex(eo) << " got " << hex(go) << "; acc: expected " << hex(ea)
             << " got " << hex(ga) << " (acc " << dec(p.model.acc()) << ")";
-          fail.add(u, i, w.str(), (static_cast<u128>(ea) << u.pe.out.width) | eo,
-                   (static_cast<u128>(ga) << u.pe.out.width) | go);
+          fail.add(u, i, w.str(), (static_cast<u128>(ea) << u.pe.out.fixed.width) | eo,
+                   (static_cast<u128>(ga) << u.pe.out.fixed.width) | go);
         }
       }
     }

@@ -21,14 +21,14 @@ struct pe {
     return r;
   }
   void mac(i128 a, i128 b, bool restart) {
-    const int fp = s.a.frac + s.b.frac;
-    const int f = fp > s.acc.frac ? fp : s.acc.frac;  // common grid of acc and product
+    const int fp = s.a.fixed.frac + s.b.fixed.frac;
+    const int f = fp > s.acc.fixed.frac ? fp : s.acc.fixed.frac;  // common grid of acc and product
     const i128 base = restart ? 0 : acc;
-    const i128 sum = base * (i128{1} << (f - s.acc.frac)) + a * b * (i128{1} << (f - fp));
-    const std::uint32_t r1 = s.acc.round == lop::rounding::stochastic ? draw() : 0;
-    acc = quantize(sum, f, s.acc, r1);
-    const std::uint32_t r2 = s.out.round == lop::rounding::stochastic ? draw() : 0;
-    out = quantize(acc, s.acc.frac, s.out, r2);
+    const i128 sum = base * (i128{1} << (f - s.acc.fixed.frac)) + a * b * (i128{1} << (f - fp));
+    const std::uint32_t r1 = s.acc.fixed.round == lop::rounding::stochastic ? draw() : 0;
+    acc = quantize(sum, f, s.acc.fixed, r1);
+    const std::uint32_t r2 = s.out.fixed.round == lop::rounding::stochastic ? draw() : 0;
+    out = quantize(acc, s.acc.fixed.frac, s.out.fixed, r2);
   }
 };
 

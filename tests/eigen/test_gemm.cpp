@@ -16,12 +16,12 @@ void check_gemm(int M, int K, int N, unsigned seed, lop::gemm_kernel expected, i
   CAPTURE(lop::to_string(S), M, K, N, seed);
   REQUIRE(lop::gemm_kernel_for(S, K) == expected);
   std::mt19937_64 rng(seed);
-  Eigen::Matrix<lop::fixed<S.a>, Eigen::Dynamic, Eigen::Dynamic> A(M, K);
-  Eigen::Matrix<lop::fixed<S.b>, Eigen::Dynamic, Eigen::Dynamic> B(K, N);
+  Eigen::Matrix<lop::number<S.a>, Eigen::Dynamic, Eigen::Dynamic> A(M, K);
+  Eigen::Matrix<lop::number<S.b>, Eigen::Dynamic, Eigen::Dynamic> B(K, N);
   for (Eigen::Index i = 0; i < A.size(); ++i)
-    A.data()[i] = lop::fixed<S.a>::from_bits(rng() >> (64 - std::min(a_bits, 64)));
+    A.data()[i] = lop::number<S.a>::from_bits(rng() >> (64 - std::min(a_bits, 64)));
   for (Eigen::Index i = 0; i < B.size(); ++i)
-    B.data()[i] = lop::fixed<S.b>::from_bits(rng() >> (64 - std::min(b_bits, 64)));
+    B.data()[i] = lop::number<S.b>::from_bits(rng() >> (64 - std::min(b_bits, 64)));
   const std::uint32_t lfsr_seed = static_cast<std::uint32_t>(rng());
   const auto C = lop::gemm<S>(A, B, lfsr_seed);
   REQUIRE(C.rows() == M);

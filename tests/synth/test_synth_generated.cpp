@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "lop/format.hpp"
+#include "lop/pe_spec.hpp"
 #include "lop/hw/generators.hpp"
 #include "lop/hw/synth.hpp"
 #include "lop/hw/temp_dir.hpp"
@@ -49,12 +49,12 @@ TEST_CASE("synthesize generated processing elements", "[synth][generated]") {
   const auto base = lop::parse_pe_spec(
       "pe<a=fixed<8,4,signed,floor,wrap>,b=fixed<8,4,signed,floor,wrap>,"
       "acc=fixed<20,8,signed,floor,saturate>,out=fixed<8,4,signed,half_even,saturate>,mul=exact,pipeline=0>");
-  const auto mul = synth_design(lop::hw::multiplier(base.a, base.b));
+  const auto mul = synth_design(lop::hw::multiplier(base.a.fixed, base.b.fixed));
 
   const auto p0 = synth_design(lop::hw::processing_element(base), true);
   check_clean(p0);
   // acc and out registers at least, each costed as a flop.
-  CHECK(p0.flip_flops >= base.acc.width + base.out.width);
+  CHECK(p0.flip_flops >= base.acc.fixed.width + base.out.fixed.width);
   CHECK(p0.transistors >= dff_cost * p0.flip_flops + mul.transistors / 2);
   CHECK(p0.ice40_lut4 > 0);
   CHECK(p0.ice40_cells > p0.ice40_lut4);
@@ -70,20 +70,20 @@ TEST_CASE("synthesize generated processing elements", "[synth][generated]") {
   spec2.pipeline = 2;
   const auto p2 = synth_design(lop::hw::processing_element(spec2));
   check_clean(p2);
-  CHECK(p2.flip_flops >= p1.flip_flops + base.a.width + base.b.width);  // input register stage
+  CHECK(p2.flip_flops >= p1.flip_flops + base.a.fixed.width + base.b.fixed.width);  // input register stage
 
   auto st = base;
-  st.out.round = lop::rounding::stochastic;
+  st.out.fixed.round = lop::rounding::stochastic;
   const auto ps = synth_design(lop::hw::processing_element(st));
   check_clean(ps);
   CHECK(ps.flip_flops >= p0.flip_flops + 32);  // the LFSR state
 
   auto ce = base;
-  ce.acc.round = lop::rounding::ceil;
-  ce.out.round = lop::rounding::ceil;
+  ce.acc.fixed.round = lop::rounding::ceil;
+  ce.out.fixed.round = lop::rounding::ceil;
   const auto pc = synth_design(lop::hw::processing_element(ce));
   check_clean(pc);
-  CHECK(pc.flip_flops >= base.acc.width + base.out.width);  // no LFSR: ceil is deterministic
+  CHECK(pc.flip_flops >= base.acc.fixed.width + base.out.fixed.width);  // no LFSR: ceil is deterministic
 
   // Determinism of the whole path (generator + Yosys).
   CHECK(lop::hw::to_json(synth_design(lop::hw::processing_element(base), true)) == lop::hw::to_json(p0));

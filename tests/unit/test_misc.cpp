@@ -296,13 +296,13 @@ struct ref_pe {
     return r;
   }
   i128 mac(i128 a, i128 b, bool restart) {
-    const int pf = spec.a.frac + spec.b.frac;
-    const int sf = spec.acc.frac > pf ? spec.acc.frac : pf;
-    const ref::Z s = ref::Z(restart ? 0 : acc).shl(sf - spec.acc.frac) + (ref::Z(a) * ref::Z(b)).shl(sf - pf);
-    const std::uint32_t ra = draw(spec.acc);
-    acc = ref::quantize(s.to_i128_unchecked(), sf, spec.acc, ra);
-    const std::uint32_t ro = draw(spec.out);
-    out = ref::quantize(acc, spec.acc.frac, spec.out, ro);
+    const int pf = spec.a.fixed.frac + spec.b.fixed.frac;
+    const int sf = spec.acc.fixed.frac > pf ? spec.acc.fixed.frac : pf;
+    const ref::Z s = ref::Z(restart ? 0 : acc).shl(sf - spec.acc.fixed.frac) + (ref::Z(a) * ref::Z(b)).shl(sf - pf);
+    const std::uint32_t ra = draw(spec.acc.fixed);
+    acc = ref::quantize(s.to_i128_unchecked(), sf, spec.acc.fixed, ra);
+    const std::uint32_t ro = draw(spec.out.fixed);
+    out = ref::quantize(acc, spec.acc.fixed.frac, spec.out.fixed, ro);
     return out;
   }
 };
@@ -320,9 +320,9 @@ TEST_CASE("pe_model: random MAC sequences against the reference PE", "[pe]") {
       return fixed_format{pick(wlo, whi), pick(flo, fhi), (gen() & 1) != 0, all_roundings[gen() % all_roundings.size()], all_overflows[gen() % 4]};
     };
     lop::pe_spec sp{rf(1, 8, -3, 9), rf(1, 8, -3, 9), {}, {}, lop::multiplier::exact, pick(0, 2)};
-    const int pf = sp.a.frac + sp.b.frac;
+    const int pf = sp.a.fixed.frac + sp.b.fixed.frac;
     sp.acc = rf(4, 24, pf - 6, pf + 2);
-    sp.out = rf(1, 12, sp.acc.frac - 8, sp.acc.frac + 2);
+    sp.out = rf(1, 12, sp.acc.fixed.frac - 8, sp.acc.fixed.frac + 2);
     if (lop::validate(sp) != nullptr) continue;
     ++specs;
     const auto s0 = static_cast<std::uint32_t>(gen() % 4 == 0 ? 0 : gen());
@@ -338,8 +338,8 @@ TEST_CASE("pe_model: random MAC sequences against the reference PE", "[pe]") {
         m.clear();
         r.acc = r.out = 0;
       } else {
-        const i128 a = pick(static_cast<int>(ref::raw_min(sp.a)), static_cast<int>(ref::raw_max(sp.a)));
-        const i128 b = pick(static_cast<int>(ref::raw_min(sp.b)), static_cast<int>(ref::raw_max(sp.b)));
+        const i128 a = pick(static_cast<int>(ref::raw_min(sp.a.fixed)), static_cast<int>(ref::raw_max(sp.a.fixed)));
+        const i128 b = pick(static_cast<int>(ref::raw_min(sp.b.fixed)), static_cast<int>(ref::raw_max(sp.b.fixed)));
         const bool restart = what < 10;
         const i128 got = m.mac(a, b, restart);
         const i128 want = r.mac(a, b, restart);

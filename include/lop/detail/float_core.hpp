@@ -408,6 +408,44 @@ template <class T>
   return quantize_raw<i128>(m, -v.exp, g, rnd);
 }
 
+// A fixed accumulator fed by a float product (docs/cfloat.md, section 5): g's quantizer applied
+// to base * 2^-g.frac + p, where base is a raw value of g (width <= 88) and p an exact product.
+// NaN gives 0 and +-Inf the saturated extreme, as float_to_fixed. Otherwise the sum is formed
+// exactly on a grid 34 bits finer than g's, anything below jammed into bit 0 (the quantizer
+// examines bits 1..33 only above it). A product of magnitude >= 2^(I+2), I = g's integer bits,
+// is first replaced by the same-signed 2^(I+2) + (|p| mod 2^(I+1)): the sum keeps its sign (so
+// it overflows the same way) and its residue modulo 2^(I+1) (so wrap keeps the same bits).
+[[nodiscard]] constexpr i128 fixed_accumulate(const fixed_format& g, i128 base, const float_value& p,
+                                              std::uint32_t rnd) noexcept {
+  using k = float_value::kind;
+  switch (p.k) {
+    case k::nan: return 0;
+    case k::inf: return infinity_raw(g, p.neg);
+    case k::zero: return base;
+    case k::finite: break;
+  }
+  constexpr int guard = 34;
+  const int int_bits = g.width - g.frac;
+  const int grid = g.frac + guard;
+  u128 sig = p.sig;
+  const bool huge = msb_u128(sig) + p.exp >= int_bits + 2;
+  if (huge) {
+    const int keep = int_bits + 1 - p.exp;  // sig bits of weight below 2^(I+1)
+    sig = keep <= 0 ? u128{0} : (keep < 128 ? sig & ((u128{1} << keep) - 1) : sig);
+  }
+  u128 mag = 0;
+  const int shift = p.exp + grid;
+  if (sig != 0 && shift >= 0) {
+    mag = sig << shift;  // < 2^(I+2+grid) <= 2^124
+  } else if (sig != 0) {
+    bool lost = false;
+    mag = shift_right_sticky(sig, -shift, lost) | (lost ? 1U : 0U);
+  }
+  if (huge) mag += u128{1} << (int_bits + 2 + grid);
+  const i128 product = p.neg ? -static_cast<i128>(mag) : static_cast<i128>(mag);
+  return quantize_raw<i128>(shl(base, guard) + product, grid, g, rnd);
+}
+
 [[nodiscard]] constexpr std::uint64_t float_from_double(const float_format& r, double v, std::uint32_t rnd) noexcept {
   return float_convert(r, formats::fp64, std::bit_cast<std::uint64_t>(v), rnd);
 }

@@ -2,7 +2,7 @@
 #include <cstdio>
 #include <string>
 
-#include "lop/format.hpp"
+#include "lop/pe_spec.hpp"
 #include "lop/hw/synth.hpp"
 #include "lop/hw/verilog.hpp"
 #include "lop/pe.hpp"

@@ -58,7 +58,7 @@ int main() {
   for (long c = 0; c < cycles; ++c) {
     if (c == cycles / 2) reset(0);  // seed 0 means 1, on both sides
     const std::uint64_t r = rng();
-    const input in{(r & 7) != 0, (r >> 3 & 63) == 0, rng() & mask(spec.a.width), rng() & mask(spec.b.width)};
+    const input in{(r & 7) != 0, (r >> 3 & 63) == 0, rng() & mask(spec.a.fixed.width), rng() & mask(spec.b.fixed.width)};
     top.en = in.en;
     top.clear = in.clear;
     drive(top.a, in.a);
@@ -69,13 +69,13 @@ int main() {
     const input now = line.front();
     line.pop_front();
     if (now.en) {
-      model.mac(lop::detail::extend<lop::detail::i128>(now.a, spec.a.width, spec.a.is_signed),
-                lop::detail::extend<lop::detail::i128>(now.b, spec.b.width, spec.b.is_signed), now.clear);
+      model.mac(lop::detail::extend<lop::detail::i128>(now.a, spec.a.fixed.width, spec.a.fixed.is_signed),
+                lop::detail::extend<lop::detail::i128>(now.b, spec.b.fixed.width, spec.b.fixed.is_signed), now.clear);
     } else if (now.clear) {
       model.clear();
     }
-    const auto want_out = static_cast<std::uint64_t>(model.out()) & mask(spec.out.width);
-    const auto want_acc = static_cast<std::uint64_t>(model.acc()) & mask(spec.acc.width);
+    const auto want_out = static_cast<std::uint64_t>(model.out()) & mask(spec.out.fixed.width);
+    const auto want_acc = static_cast<std::uint64_t>(model.acc()) & mask(spec.acc.fixed.width);
     const auto got_out = static_cast<std::uint64_t>(top.out);
     const auto got_acc = static_cast<std::uint64_t>(top.acc);
     if (got_out != want_out || got_acc != want_acc) {
@@ -85,16 +85,16 @@ int main() {
                      static_cast<unsigned long long>(got_acc), static_cast<unsigned long long>(want_acc));
     }
     nonzero += got_out != 0 ? 1 : 0;
-    const std::uint64_t out_max = mask(spec.out.width - 1);  // signed out: 0111..1 and 1000..0
+    const std::uint64_t out_max = mask(spec.out.fixed.width - 1);  // signed out: 0111..1 and 1000..0
     saturated += got_out == out_max || got_out == out_max + 1 ? 1 : 0;
   }
   top.final();
   std::printf("lop consumer co-simulation: %s\n  %ld cycles (out saturated in %ld), out and acc compared "
               "every cycle: %ld mismatches\n",
               CONSUMER_PE, cycles, saturated, bad);
-  if (!spec.out.is_signed || nonzero < cycles / 2 || saturated > cycles / 2) {
+  if (!spec.out.fixed.is_signed || nonzero < cycles / 2 || saturated > cycles / 2) {
     std::fprintf(stderr, "the stimulus does not exercise out (signed? %d; nonzero in %ld, saturated in %ld of %ld cycles)\n",
-                 static_cast<int>(spec.out.is_signed), nonzero, saturated, cycles);
+                 static_cast<int>(spec.out.fixed.is_signed), nonzero, saturated, cycles);
     return 1;
   }
   return bad == 0 ? 0 : 1;

@@ -7,7 +7,7 @@
 #include <string_view>
 #include <vector>
 
-#include "lop/format.hpp"
+#include "lop/pe_spec.hpp"
 #include "lop/hw/verilog.hpp"
 
 namespace lop::hw {
