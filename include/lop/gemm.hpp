@@ -154,9 +154,9 @@ float_operands scan_float_rows(const Eigen::MatrixBase<Derived>& m) {
 #ifdef __FAST_MATH__
   return false;
 #else
-  volatile float tiny = 1e-40F;  // volatile: evaluated at run time, in the current FP mode
+  volatile float tiny = 0x1p-140F;  // subnormal; volatile: evaluated at run time, in the current FP mode
   const float twice = tiny + tiny;
-  return twice != 0.0F && twice == 2e-40F;
+  return twice == 0x1p-139F;
 #endif
 }
 
@@ -205,7 +205,7 @@ bool gemm_float32(const Eigen::MatrixBase<DA>& A, const Eigen::MatrixBase<DB>& B
         // NaN (Inf - Inf) takes the model's canonical encoding; everything else is IEEE.
         const std::uint64_t bits = v != v ? pack_nan(formats::fp32) : std::bit_cast<std::uint32_t>(v);
         C(static_cast<Eigen::Index>(i0 + r), static_cast<Eigen::Index>(j)) =
-            from_pe_raw<S.out>(convert_raw(S.out, S.acc, static_cast<i128>(bits), 0));
+            from_pe_raw<S.out>(S.out == S.acc ? static_cast<i128>(bits) : convert_raw(S.out, S.acc, static_cast<i128>(bits), 0));
       }
   }
   return true;
