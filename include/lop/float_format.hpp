@@ -43,6 +43,17 @@ struct float_format {
   specials enc = specials::ieee;
   rounding round = rounding::half_even;
   float_overflow ovf = float_overflow::infinity;
+
+  [[nodiscard]] constexpr float_format with_rounding(rounding r) const noexcept {
+    float_format f = *this;
+    f.round = r;
+    return f;
+  }
+  [[nodiscard]] constexpr float_format with_overflow(float_overflow o) const noexcept {
+    float_format f = *this;
+    f.ovf = o;
+    return f;
+  }
   friend constexpr bool operator==(const float_format&, const float_format&) = default;
 };
 
