@@ -369,10 +369,7 @@ namespace detail {
 
 // Parse the canonical text, a shortened form or a preset name. Throws lop::format_error.
 [[nodiscard]] inline float_format parse_float_format(std::string_view text) {
-  detail::descriptor_reader r(text);
-  float_format f = detail::read_float_format(r);
-  r.finish();
-  return f;
+  return detail::parse_whole(text, detail::read_float_format);
 }
 
 }  // namespace lop

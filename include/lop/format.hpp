@@ -278,13 +278,19 @@ class descriptor_reader {
   std::size_t pos_ = 0;
 };
 
+// Reads one whole descriptor text with `read` (no trailing text allowed).
+template <class Read>
+[[nodiscard]] auto parse_whole(std::string_view text, Read read) {
+  descriptor_reader r(text);
+  auto value = read(r);
+  r.finish();
+  return value;
+}
+
 }  // namespace detail
 
 // Parse the canonical text (or its shortened form with defaults). Throws lop::format_error.
 [[nodiscard]] inline fixed_format parse_fixed_format(std::string_view text) {
-  detail::descriptor_reader r(text);
-  fixed_format f = r.fixed();
-  r.finish();
-  return f;
+  return detail::parse_whole(text, [](detail::descriptor_reader& r) { return r.fixed(); });
 }
 }  // namespace lop

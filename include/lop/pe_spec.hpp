@@ -173,10 +173,7 @@ namespace detail {
 
 // Parse the canonical text (or its shortened form with defaults). Throws lop::format_error.
 [[nodiscard]] inline pe_spec parse_pe_spec(std::string_view text) {
-  detail::descriptor_reader r(text);
-  pe_spec p = detail::read_pe_spec(r);
-  r.finish();
-  return p;
+  return detail::parse_whole(text, detail::read_pe_spec);
 }
 
 }  // namespace lop
