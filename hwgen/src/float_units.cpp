@@ -6,12 +6,11 @@
 
 #include "lop/rounding.hpp"
 #include "bundle_common.hpp"
+#include "float_core_hw.hpp"
 
 namespace lop::hw {
 
-namespace {
-
-using i64 = std::int64_t;
+namespace fcore {
 
 // Smallest two's-complement width holding every value of [lo, hi].
 int signed_bits(i64 lo, i64 hi) {
@@ -25,6 +24,12 @@ int unsigned_bits(i64 v) {
   while ((i64{1} << w) <= v) ++w;
   return w;
 }
+
+}  // namespace fcore
+
+namespace {
+
+using namespace fcore;
 
 void check(const float_format& f, const char* what) {
   if (const char* e = validate(f))
@@ -45,6 +50,10 @@ std::string operand_text(const float_format& f) {
 std::string pipe_suffix(int pipeline) { return pipeline > 0 ? "_p" + std::to_string(pipeline) : ""; }
 
 std::string result_tag(const float_format& f) { return float_format_tag(f) + "_" + float_policy_tag(f); }
+
+}  // namespace
+
+namespace fcore {
 
 // Range of the exponent of a decoded operand's lsb: max(field, 1) - bias - man_bits.
 std::pair<i64, i64> lsb_exp_range(const float_format& f) {
@@ -73,7 +82,7 @@ std::pair<expr, expr> normalize(module& m, const expr& x, const std::string& p) 
 // x >> amt (amt <= x's width), with `lost` = OR of every bit shifted out; the vacated top
 // bits are `fill` (default 0; the sign bit for an arithmetic shift).
 std::pair<expr, expr> shift_right_sticky(module& m, const expr& x, const expr& amt, const std::string& p,
-                                         const expr& fill = nullptr) {
+                                         const expr& fill) {
   const int w = x->width;
   const expr f = fill ? fill : zeros(1);
   expr cur = x;
@@ -90,11 +99,6 @@ std::pair<expr, expr> shift_right_sticky(module& m, const expr& x, const expr& a
 }
 
 // ---- decoding an operand ----------------------------------------------------------------
-struct decoded {
-  expr sign, nan, inf, zero;
-  expr sig;  // man_bits + 1 bits: hidden bit and mantissa (0 for zeros)
-  expr exp;  // signed, `ew` bits: exponent of sig's lsb
-};
 
 decoded decode(module& m, const expr& x, const float_format& f, int ew, const std::string& p) {
   const int eb = f.exp_bits;
@@ -144,10 +148,9 @@ decoded decode(module& m, const expr& x, const float_format& f, int ew, const st
   return d;
 }
 
-// What a unit's arithmetic core hands to the round block.
-struct core_out {
-  expr sign, sig, exp, nan, inf;
-};
+}  // namespace fcore
+
+namespace {
 
 // ---- unit shell: ports, pipeline registers, round block --------------------------------
 struct shell {
@@ -420,32 +423,16 @@ design float_multiplier(const float_format& fa, const float_format& fb, const fl
            "y = R_out(a * b) = lop::detail::float_mul(out, fa, a, fb, b, rnd); " + latency_text(pipeline)},
           pipeline);
   open_ports(s, width(fa), width(fb), out);
-  const auto [alo, ahi] = lsb_exp_range(fa);
-  const auto [blo, bhi] = lsb_exp_range(fb);
-  const int ew = signed_bits(std::min({alo, blo, alo + blo}), std::max({ahi, bhi, ahi + bhi})) + 1;
+  const int ew = product_exp_width(fa, fb);
   const decoded a = decode(s.m, s.a, fa, ew, "a_");
   const decoded b = decode(s.m, s.b, fb, ew, "b_");
   s.m.comment("exact product");
-  core_out c;
-  c.sign = s.m.net("p_sign", bit_xor(a.sign, b.sign));
-  c.sig = s.m.net("p_sig", mul(a.sig, b.sig, a.sig->width + b.sig->width));
-  c.exp = s.m.net("p_exp", add(a.exp, b.exp, ew));
-  c.nan = s.m.net("p_nan", logic_or(logic_or(a.nan, b.nan),
-                                    logic_or(logic_and(a.inf, b.zero), logic_and(a.zero, b.inf))));
-  c.inf = s.m.net("p_inf", logic_or(a.inf, b.inf));
+  const value prod = exact_product(s.m, a, b, fa, fb, "p_", false);  // (no p_zero wire: unused here)
+  const core_out c{prod.sign, prod.sig, prod.exp, prod.nan, prod.inf};
   return close_unit(s, c, out);
 }
 
-namespace {
-
-// An exact operand of the add core: (-1)^sign * sig * 2^exp, or a special.
-struct value {
-  expr sign, nan, inf, zero;
-  expr sig;       // unsigned
-  expr exp;       // signed: exponent of sig's lsb
-  i64 lo, hi;     // range of exp
-  bool norm;      // normalize sig before aligning (its msb may be clear for nonzero values)
-};
+namespace fcore {
 
 // x + y, one rounding into `out`: both significands on a common width P (normalized where
 // asked), the smaller magnitude shifted right with its lost bits jammed into the lsb, with
@@ -521,6 +508,35 @@ value operand_value(const decoded& d, const float_format& f, bool norm) {
   return {d.sign, d.nan, d.inf, d.zero, d.sig, d.exp, lo, hi, norm && f.subnormals};
 }
 
+value exact_product(module& m, const decoded& a, const decoded& b, const float_format& fa,
+                    const float_format& fb, const std::string& p, bool zero_wire) {
+  const auto [alo, ahi] = lsb_exp_range(fa);
+  const auto [blo, bhi] = lsb_exp_range(fb);
+  value prod;
+  prod.sign = m.net(p + "sign", bit_xor(a.sign, b.sign));
+  prod.sig = m.net(p + "sig", mul(a.sig, b.sig, a.sig->width + b.sig->width));
+  prod.exp = m.net(p + "exp", add(a.exp, b.exp, a.exp->width));
+  prod.zero = logic_or(a.zero, b.zero);
+  if (zero_wire) prod.zero = m.net(p + "zero", prod.zero);
+  prod.nan = m.net(p + "nan", logic_or(logic_or(a.nan, b.nan),
+                                       logic_or(logic_and(a.inf, b.zero), logic_and(a.zero, b.inf))));
+  prod.inf = m.net(p + "inf", logic_or(a.inf, b.inf));
+  prod.lo = alo + blo;
+  prod.hi = ahi + bhi;
+  prod.norm = true;
+  return prod;
+}
+
+int product_exp_width(const float_format& fa, const float_format& fb) {
+  const auto [alo, ahi] = lsb_exp_range(fa);
+  const auto [blo, bhi] = lsb_exp_range(fb);
+  return signed_bits(std::min({alo, blo, alo + blo}), std::max({ahi, bhi, ahi + bhi})) + 1;
+}
+
+}  // namespace fcore
+
+namespace {
+
 design add_or_sub(const float_format& fa, const float_format& fb, const float_format& out, int pipeline,
                   bool subtract) {
   check(fa, "left operand");
@@ -581,17 +597,7 @@ design float_fma(const float_format& fa, const float_format& fb, const float_for
   const decoded b = decode(m, s.b, fb, ew, "b_");
   const decoded c = decode(m, s.c, fc, ew, "c_");
   m.comment("exact product (normalized by the add core)");
-  value prod;
-  prod.sign = m.net("p_sign", bit_xor(a.sign, b.sign));
-  prod.sig = m.net("p_sig", mul(a.sig, b.sig, a.sig->width + b.sig->width));
-  prod.exp = m.net("p_exp", add(a.exp, b.exp, ew));
-  prod.zero = m.net("p_zero", logic_or(a.zero, b.zero));
-  prod.nan = m.net("p_nan", logic_or(logic_or(a.nan, b.nan),
-                                     logic_or(logic_and(a.inf, b.zero), logic_and(a.zero, b.inf))));
-  prod.inf = m.net("p_inf", logic_or(a.inf, b.inf));
-  prod.lo = plo;
-  prod.hi = phi;
-  prod.norm = true;
+  const value prod = exact_product(m, a, b, fa, fb, "p_");
   return close_unit(s, add_core(m, prod, operand_value(c, fc, true), out, ""), out);
 }
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <sstream>
 
+#include "lop/hw/float_units.hpp"
 #include "lop/rounding.hpp"
 #include "bundle_common.hpp"
 
@@ -100,6 +101,7 @@ std::string subtractor_name(const fixed_format& a, const fixed_format& b) {
   return "lop_sub_" + format_tag(a) + "_" + format_tag(b);
 }
 std::string pe_name(const pe_spec& s) {
+  if (s.float_operands()) return float_pe_name(s);
   return "lop_pe_" + format_tag(s.a.fixed) + "_" + format_tag(s.b.fixed) + "_acc_" + format_tag_with_policy(s.acc.fixed) +
          "_out_" + format_tag_with_policy(s.out.fixed) + "_p" + std::to_string(s.pipeline);
 }
@@ -282,21 +284,22 @@ expr lfsr_next(const expr& s) {
 }  // namespace
 
 design lfsr(int draws) {
-  if (draws != 1 && draws != 2) throw builder_error("lop::hw::lfsr: draws must be 1 or 2");
-  module m(draws == 1 ? "lop_lfsr32" : "lop_lfsr32x2",
+  if (draws < 1 || draws > 3) throw builder_error("lop::hw::lfsr: draws must be 1, 2 or 3");
+  module m(draws == 1 ? "lop_lfsr32" : "lop_lfsr32x" + std::to_string(draws),
            {"32-bit Galois LFSR = lop::lfsr32 (mask 0x80200003, right shift); seed 0 loads 1",
-            draws == 1 ? "r0: current draw; step advances once"
-                       : "r0: current draw, r1: the following draw; step advances twice"});
+            draws == 1   ? "r0: current draw; step advances once"
+            : draws == 2 ? "r0: current draw, r1: the following draw; step advances twice"
+                         : "r0: current draw, r1 and r2: the following draws; step advances three times"});
   const expr clk = m.input("clk", 1);
   const expr rst = m.input("rst", 1);
   const expr step = m.input("step", 1);
   const expr seed = m.input("seed", 32);
   const expr r0 = m.output_reg("r0", 32);
   expr adv = lfsr_next(r0);
-  if (draws == 2) {
-    const expr r1 = m.output("r1", 32);
-    m.assign(r1, adv);
-    adv = lfsr_next(r1);
+  for (int i = 1; i < draws; ++i) {
+    const expr ri = m.output("r" + std::to_string(i), 32);
+    m.assign(ri, adv);
+    adv = lfsr_next(ri);
   }
   m.always_posedge(clk, {if_else(rst, {nb_assign(r0, mux(eq(seed, zeros(32)), constant(32, 1), seed))},
                                  {if_else(step, {nb_assign(r0, adv)})})});
@@ -308,6 +311,7 @@ design lfsr(int draws) {
 // ---------------------------------------------------------------------------------------
 design processing_element(const pe_spec& s) {
   if (const char* e = validate(s)) throw format_error("lop-hwgen: invalid PE " + to_string(s) + ": " + e);
+  if (s.float_operands()) return float_processing_element(s);
   const fixed_format prod = product_format(s.a.fixed, s.b.fixed);
   const fixed_format sum = sum_format(s.acc.fixed, prod);
   const bool acc_st = s.acc.fixed.round == rounding::stochastic;
@@ -438,7 +442,7 @@ int output_width(const bundle_unit& u) {
     case bundle_unit::kind::mul: return product_format(u.a, u.b).width;
     case bundle_unit::kind::add: return sum_format(u.a, u.b).width;
     case bundle_unit::kind::sub: return difference_format(u.a, u.b).width;
-    case bundle_unit::kind::pe: return u.pe.out.fixed.width + u.pe.acc.fixed.width;
+    case bundle_unit::kind::pe: return width(u.pe.out) + width(u.pe.acc);
   }
   return 0;
 }
@@ -478,9 +482,9 @@ design bundle(const std::string& top, const std::vector<bundle_unit>& units) {
   for (std::size_t i = 0; i < units.size(); ++i) {
     const bundle_unit& u = units[i];
     const std::string where = "lop-hwgen: bundle unit " + std::to_string(i) + " (" + to_string(u) + "): ";
-    const fixed_format& fa = u.k == bundle_unit::kind::pe ? u.pe.a.fixed : u.a;
-    const fixed_format& fb = u.k == bundle_unit::kind::pe ? u.pe.b.fixed : u.b;
-    if (fa.width > bundle_bus_width || (u.k != bundle_unit::kind::quantize && fb.width > bundle_bus_width))
+    const int wa = u.k == bundle_unit::kind::pe ? width(u.pe.a) : u.a.width;
+    const int wb = u.k == bundle_unit::kind::pe ? width(u.pe.b) : u.b.width;
+    if (wa > bundle_bus_width || (u.k != bundle_unit::kind::quantize && wb > bundle_bus_width))
       throw format_error(where + "operands wider than the 64-bit x/y buses; use at most 64 bits");
     try {
       switch (u.k) {
@@ -522,10 +526,10 @@ design bundle(const std::string& top, const std::vector<bundle_unit>& units) {
       if (const port* rp = sub.find_port("rnd")) conns.emplace_back("rnd", low(y, rp->width));
       pieces.push_back(r);
     } else if (u.k == bundle_unit::kind::pe) {
-      const expr ro = m.wire(inst + "_out", u.pe.out.fixed.width);
-      const expr ra = m.wire(inst + "_acc", u.pe.acc.fixed.width);
-      conns = {{"clk", clk}, {"rst", rst}, {"en", en}, {"clear", clear}, {"a", low(x, u.pe.a.fixed.width)},
-               {"b", low(y, u.pe.b.fixed.width)}, {"out", ro}, {"acc", ra}};
+      const expr ro = m.wire(inst + "_out", width(u.pe.out));
+      const expr ra = m.wire(inst + "_acc", width(u.pe.acc));
+      conns = {{"clk", clk}, {"rst", rst}, {"en", en}, {"clear", clear}, {"a", low(x, width(u.pe.a))},
+               {"b", low(y, width(u.pe.b))}, {"out", ro}, {"acc", ra}};
       if (sub.find_port("seed") != nullptr) conns.emplace_back("seed", seed);
       pieces.push_back(ro);
       pieces.push_back(ra);

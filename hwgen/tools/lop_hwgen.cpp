@@ -227,7 +227,10 @@ int main(int argc, char** argv) {
   int draws = 1;
 
   CLI::App* pe = app.add_subcommand("pe", "MAC processing element for a pe<...> descriptor");
-  pe->add_option("pe", text1, "PE descriptor, e.g. 'pe<a=fixed<8,4>,b=fixed<8,4>,acc=fixed<24,8>,out=fixed<8,4>>'")->required();
+  pe->add_option("pe", text1,
+                 "PE descriptor, e.g. 'pe<a=fixed<8,4>,b=fixed<8,4>,acc=fixed<24,8>,out=fixed<8,4>>' or, with float "
+                 "operands (docs/cfloat.md section 5), 'pe<a=bf16,b=bf16,acc=fp32,out=bf16,pipeline=1,mac=fused>'")
+      ->required();
   CLI::App* quant = app.add_subcommand("quantize", "Combinational quantizer from format IN to format OUT");
   quant->add_option("in", text1, "input format (only width, frac, signedness matter)")->required();
   quant->add_option("out", text2, "output format (its rounding and overflow modes are implemented)")->required();
@@ -249,9 +252,10 @@ int main(int argc, char** argv) {
     u.cmd->add_option("b", text2, "right operand format")->required();
     add_common(u.cmd, opts);
   }
-  CLI::App* lf = app.add_subcommand("lfsr", "The lop::lfsr32 random source (lop_lfsr32 / lop_lfsr32x2)");
-  lf->add_option("--draws", draws, "draws per step: 1 (lop_lfsr32) or 2 (lop_lfsr32x2)")
-      ->check(CLI::IsMember({1, 2}));
+  CLI::App* lf =
+      app.add_subcommand("lfsr", "The lop::lfsr32 random source (lop_lfsr32 / lop_lfsr32x2 / lop_lfsr32x3)");
+  lf->add_option("--draws", draws, "draws per step: 1 (lop_lfsr32), 2 (lop_lfsr32x2) or 3 (lop_lfsr32x3)")
+      ->check(CLI::IsMember({1, 2, 3}));
   CLI::App* bun = app.add_subcommand(
       "bundle", "Many units behind one co-simulation interface (clk, rst, en, clear, seed[31:0], "
                 "x[63:0], y[63:0], out[TOTAL-1:0])");

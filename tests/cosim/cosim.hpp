@@ -177,11 +177,13 @@ inline std::pair<std::string, std::string> split_two(const std::string& s) {
       } else if (word == "pe") {
         u.k = kind::pe;
         u.pe = lop::parse_pe_spec(rest);
-        u.a = u.pe.a.fixed;
-        u.b = u.pe.b.fixed;
-        u.wx = u.pe.a.fixed.width;
-        u.wy = u.pe.b.fixed.width;
-        u.width = u.pe.out.fixed.width + u.pe.acc.fixed.width;
+        if (!u.pe.float_operands()) {
+          u.a = u.pe.a.fixed;
+          u.b = u.pe.b.fixed;
+        }
+        u.wx = lop::width(u.pe.a);
+        u.wy = lop::width(u.pe.b);
+        u.width = lop::width(u.pe.out) + lop::width(u.pe.acc);
       } else {
         throw std::runtime_error("unknown unit kind '" + word + "'");
       }
@@ -431,8 +433,67 @@ comb_stats run_comb_bundle(Model& m, const std::vector<unit>& units, const comb_
 }
 
 // ---- PE bundles ------------------------------------------------------------------------------
+
+// A float operand for the random phase of float PEs, in the low width(f) bits (random bits
+// above): mode 0 uniform bits; 1 special values (NaN, +-Inf, +-0, smallest/largest subnormal,
+// smallest normal, max finite, 1, 1 + ulp); 2 and 3 values near 1 with mantissas 0, 1, 10..0,
+// 11..1 (exact ties and cancellations in the accumulator); 4 tiny and huge magnitudes
+// (exponent field near 0 or near the top); 5 a mix of all.
+[[nodiscard]] inline std::uint64_t float_operand(const lop::float_format& f, int mode, std::mt19937_64& rng) {
+  const int w = lop::width(f);
+  const int mb = f.man_bits;
+  const std::uint64_t top = mask64(f.exp_bits);
+  const std::uint64_t high = rng() & ~mask64(w);
+  const std::uint64_t sign = (rng() & 1U) << (w - 1);
+  if (mode == 5) mode = static_cast<int>(rng() % 5);
+  auto pack = [&](std::uint64_t field, std::uint64_t man) {
+    return high | sign | ((field & top) << mb) | (man & mask64(mb));
+  };
+  switch (mode) {
+    case 1: {
+      const std::uint64_t one = static_cast<std::uint64_t>(f.bias) & top;
+      switch (rng() % 10) {
+        case 0: return high | lop::nan_bits(f).value_or(0);
+        case 1: return pack(top, 0);                   // Inf (ieee) or a top-binade number
+        case 2: return pack(0, 0);                     // +-0
+        case 3: return pack(0, 1);                     // smallest subnormal
+        case 4: return pack(0, mask64(mb));            // largest subnormal
+        case 5: return pack(1, 0);                     // smallest normal
+        case 6: return high | sign | lop::max_finite_bits(f);
+        case 7: return pack(one, 0);                   // 1
+        case 8: return pack(one, 1);                   // 1 + ulp
+        default: return pack(top, mask64(mb));         // NaN (fn) or the top encoding
+      }
+    }
+    case 2:
+    case 3: {
+      const std::uint64_t field = static_cast<std::uint64_t>(f.bias + static_cast<int>(rng() % 7) - 3) & top;
+      static constexpr int kinds = 5;
+      std::uint64_t man = 0;
+      switch (rng() % kinds) {
+        case 0: man = 0; break;
+        case 1: man = 1; break;
+        case 2: man = mb > 0 ? std::uint64_t{1} << (mb - 1) : 0; break;
+        case 3: man = mask64(mb); break;
+        default: man = rng(); break;
+      }
+      return pack(field == 0 ? 1 : field, man);
+    }
+    case 4: {
+      const std::uint64_t field = rng() % 2 == 0 ? rng() % 3 : top - rng() % 3;
+      return pack(field, rng());
+    }
+    default: return rng();
+  }
+}
+
 struct pe_config {
   std::uint64_t seed = 0x9E3779B97F4A7C15ULL;
+  // Float-operand PEs: the exhaustive pairs are applied in a shuffled order with this clear
+  // rate (so that they meet many accumulator states), and the random phase draws operands
+  // from float_operand() (special values, ties, cancellations) instead of the fixed patterns.
+  double exhaustive_clear_rate = 1.0 / 3000.0;
+  bool shuffle_exhaustive = false;
   std::uint64_t random_macs = 1'000'000;  // en cycles in the random phase (all segments)
   std::vector<std::uint32_t> lfsr_seeds{0xACE1ACE1U, 1U, 0U, 0xFFFFFFFFU, 0x12345678U};
   int exhaustive_max_bits = 16;
@@ -520,23 +581,27 @@ pe_stats run_pe_bundle(Model& m, const std::vector<unit>& units, const pe_config
         for (int k = depth - 1; k > 0; --k) p.line[static_cast<std::size_t>(k)] = p.line[static_cast<std::size_t>(k - 1)];
         if (depth > 0) p.line[0] = cur;
         if (s.en) {
-          const i128 a = from_bits(s.x & mask64(u.wx), u.a.width, u.a.is_signed);
-          const i128 b = from_bits(s.y & mask64(u.wy), u.b.width, u.b.is_signed);
+          const i128 a = lop::detail::raw_from_bits(u.pe.a, s.x & mask64(u.wx));
+          const i128 b = lop::detail::raw_from_bits(u.pe.b, s.y & mask64(u.wy));
           const i128 before = p.model.acc();
           p.model.mac(a, b, s.clear);
           ++p.macs;
-          const i128 exact = lop::detail::shl(s.clear ? i128{0} : before, p.sum.frac - u.pe.acc.fixed.frac) +
-                             lop::detail::shl(a * b, p.sum.frac - p.prod.frac);
-          if (exact < p.acc_lo || exact > p.acc_hi) ++p.overflows;
+          if (!u.pe.float_operands()) {
+            const i128 exact = lop::detail::shl(s.clear ? i128{0} : before, p.sum.frac - u.pe.acc.fixed.frac) +
+                               lop::detail::shl(a * b, p.sum.frac - p.prod.frac);
+            if (exact < p.acc_lo || exact > p.acc_hi) ++p.overflows;
+          }
         } else if (s.clear) {
           p.model.clear();
         }
       }
       {
-        const u128 go = get_bits(m.out, u.off, u.pe.out.fixed.width);
-        const u128 ga = get_bits(m.out, u.off + u.pe.out.fixed.width, u.pe.acc.fixed.width);
-        const u128 eo = to_bits(p.model.out(), u.pe.out.fixed.width);
-        const u128 ea = to_bits(p.model.acc(), u.pe.acc.fixed.width);
+        const int wout = lop::width(u.pe.out);
+        const int wacc = lop::width(u.pe.acc);
+        const u128 go = get_bits(m.out, u.off, wout);
+        const u128 ga = get_bits(m.out, u.off + wout, wacc);
+        const u128 eo = to_bits(p.model.out(), wout);
+        const u128 ea = to_bits(p.model.acc(), wacc);
         st.checks += 2;
         if (go != eo || ga != ea) {
           if (fail.count >= failures::max_shown) {
@@ -554,8 +619,7 @@ pe_stats run_pe_bundle(Model& m, const std::vector<unit>& units, const pe_config
           }
           w << "\n  out: expected " << hex(eo) << " got " << hex(go) << "; acc: expected " << hex(ea)
             << " got " << hex(ga) << " (acc " << dec(p.model.acc()) << ")";
-          fail.add(u, i, w.str(), (static_cast<u128>(ea) << u.pe.out.fixed.width) | eo,
-                   (static_cast<u128>(ga) << u.pe.out.fixed.width) | go);
+          fail.add(u, i, w.str(), (static_cast<u128>(ea) << wout) | eo, (static_cast<u128>(ga) << wout) | go);
         }
       }
     }
@@ -572,7 +636,13 @@ pe_stats run_pe_bundle(Model& m, const std::vector<unit>& units, const pe_config
 
   // Sign-bit masks of the signed operands, to steer products positive or negative.
   std::uint64_t sign_a = 0, sign_b = 0;
+  std::vector<lop::float_format> float_formats;  // the float operand formats of the bundle
   for (const unit& u : units) {
+    if (u.pe.float_operands()) {
+      for (const lop::float_format& f : {u.pe.a.floating, u.pe.b.floating})
+        if (std::find(float_formats.begin(), float_formats.end(), f) == float_formats.end()) float_formats.push_back(f);
+      continue;
+    }
     if (u.a.is_signed) sign_a |= std::uint64_t{1} << (u.wx - 1);
     if (u.b.is_signed) sign_b |= std::uint64_t{1} << (u.wy - 1);
   }
@@ -590,12 +660,19 @@ pe_stats run_pe_bundle(Model& m, const std::vector<unit>& units, const pe_config
     phase = "exhaustive(" + std::to_string(wx) + "+" + std::to_string(wy) + " bits)";
     reset(cfg.lfsr_seeds[fp_index++ % cfg.lfsr_seeds.size()]);
     const std::uint64_t n = std::uint64_t{1} << (wx + wy);
+    std::vector<std::uint32_t> order;
+    if (cfg.shuffle_exhaustive) {
+      order.resize(n);
+      for (std::uint64_t k = 0; k < n; ++k) order[k] = static_cast<std::uint32_t>(k);
+      std::shuffle(order.begin(), order.end(), rng);
+    }
     std::uint64_t c = 0;
     while (c < n) {
       const bool en = chance(0.85);
-      const bool clear = chance(1.0 / 3000.0);
+      const bool clear = chance(cfg.exhaustive_clear_rate);
       const std::uint64_t hi_bits = rng() & ~mask64(wx);
-      step((c & mask64(wx)) | hi_bits, (c >> wx) | (rng() & ~mask64(wy)), en, clear, false, seed_now);
+      const std::uint64_t pair = cfg.shuffle_exhaustive ? order[c] : c;
+      step((pair & mask64(wx)) | hi_bits, (pair >> wx) | (rng() & ~mask64(wy)), en, clear, false, seed_now);
       if (en) ++c;
     }
   }
@@ -623,7 +700,11 @@ pe_stats run_pe_bundle(Model& m, const std::vector<unit>& units, const pe_config
       --left;
       std::uint64_t x = rng();
       std::uint64_t y = rng();
-      switch (mode) {
+      if (!float_formats.empty()) {
+        const lop::float_format& f = float_formats[rng() % float_formats.size()];
+        x = float_operand(f, mode, rng);
+        y = float_operand(f, mode, rng);
+      } else switch (mode) {
         case 1: x &= ~sign_a; y &= ~sign_b; break;                       // products >= 0
         case 2: x &= ~sign_a; y |= sign_b; break;                        // signed products < 0
         case 3: x = chance(0.5) ? ~std::uint64_t{0} : ~sign_a; y = chance(0.5) ? ~std::uint64_t{0} : sign_b; break;

@@ -10,6 +10,8 @@
 
 #include "Vlop_cosim_arith.h"
 #include "Vlop_cosim_pe.h"
+#include "Vlop_cosim_pe_float_small.h"
+#include "Vlop_cosim_pe_float_wide.h"
 #include "Vlop_cosim_quant_s.h"
 #include "Vlop_cosim_quant_u.h"
 #include "cosim.hpp"
@@ -39,7 +41,42 @@ void comb_bundle(const char* list, std::uint64_t seed) {
   CHECK(st.vectors >= cfg.random_vectors);
 }
 
+// A bundle of float-operand PEs (docs/cfloat.md section 5) against lop::pe_model: operands of
+// <= 8 bits get every (a, b) pair in a shuffled order with frequent clears (many accumulator
+// states), then `random_macs` MACs of random/special operands reach every PE.
+template <class Model>
+void float_pe_bundle(const char* list, std::uint64_t seed, std::uint64_t random_macs, double clear_rate) {
+  const auto units = read_list(list_path(list));
+  REQUIRE(!units.empty());
+  Model m;
+  failures fail;
+  pe_config cfg;
+  cfg.seed = seed;
+  cfg.random_macs = static_cast<std::uint64_t>(static_cast<double>(random_macs) * scale());
+  cfg.shuffle_exhaustive = true;
+  cfg.exhaustive_clear_rate = clear_rate;
+  const auto t0 = std::chrono::steady_clock::now();
+  const pe_stats st = run_pe_bundle(m, units, cfg, fail);
+  m.final();
+  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  std::cout << "[cosim] " << list << ": " << st.units << " float PEs (" << st.exhaustive_units
+            << " with every operand pair), " << st.cycles << " cycles, " << st.checks
+            << " register checks, >= " << st.min_macs << " MACs per PE, stimulus seed " << hex(cfg.seed) << ", "
+            << secs << " s\n";
+  INFO("bundle " << list << ", stimulus seed " << hex(cfg.seed) << ": " << fail.summary());
+  CHECK(fail.count == 0);
+  CHECK(st.min_macs >= cfg.random_macs);
+}
+
 }  // namespace
+
+TEST_CASE("cosim: float PEs with operands of <= 8 bits", "[cosim][pe_float_small]") {
+  float_pe_bundle<Vlop_cosim_pe_float_small>("pe_float_small.list", 0xF1EA7C0DEULL, 200'000, 1.0 / 150.0);
+}
+
+TEST_CASE("cosim: float PEs with fp16/bf16/fp32 operands", "[cosim][pe_float_wide]") {
+  float_pe_bundle<Vlop_cosim_pe_float_wide>("pe_float_wide.list", 0x5EED16B7ULL, 1'000'000, 1.0 / 3000.0);
+}
 
 TEST_CASE("cosim: quantizers with signed inputs", "[cosim][quantize]") {
   comb_bundle<Vlop_cosim_quant_s>("quant_s.list", 0x51C0FFEEULL);

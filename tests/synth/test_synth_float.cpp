@@ -10,6 +10,7 @@
 #include "lop/hw/float_units.hpp"
 #include "lop/hw/synth.hpp"
 #include "lop/hw/temp_dir.hpp"
+#include "lop/pe_spec.hpp"
 #include "synth_util.hpp"
 
 using lop_synth_test::check_clean;
@@ -56,4 +57,25 @@ TEST_CASE("synthesize float units", "[synth][float]") {
 
   // Determinism of generator + Yosys.
   CHECK(lop::hw::to_json(synth_design(lop::hw::float_adder(fp16, fp16, fp16))) == lop::hw::to_json(a16));
+}
+
+TEST_CASE("synthesize float processing elements", "[synth][float][pe]") {
+  // Pipeline 0: the only flops are acc and out (no LFSR without stochastic rounding).
+  const lop::pe_spec p0 = lop::parse_pe_spec("pe<a=fp8_e4m3fn,b=fp8_e4m3fn,acc=fp16,out=fp8_e4m3fn,mac=fused>");
+  const auto r0 = synth_design(lop::hw::processing_element(p0));
+  check_clean(r0);
+  CHECK(r0.flip_flops == 16 + 8);
+  // Pipeline 2: + inputs (8 + 8 + en + clear) and the exact product (sign, 8 x 4-bit
+  // significand product, exponent, zero/nan/inf, en, clear).
+  lop::pe_spec p2 = p0;
+  p2.pipeline = 2;
+  const auto r2 = synth_design(lop::hw::processing_element(p2));
+  check_clean(r2);
+  CHECK(r2.flip_flops > r0.flip_flops + 18 + 8 + 5);
+  // A fixed accumulator fed by float products, unfused, stochastic: + the 32-bit LFSR.
+  const lop::pe_spec pf = lop::parse_pe_spec(
+      "pe<a=fp8_e4m3fn,b=fp8_e4m3fn,acc=fixed<24,10,signed,stochastic,saturate>,out=fp8_e4m3fn,mac=unfused>");
+  const auto rf = synth_design(lop::hw::processing_element(pf));
+  check_clean(rf);
+  CHECK(rf.flip_flops == 24 + 8 + 32);
 }

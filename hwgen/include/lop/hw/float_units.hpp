@@ -1,5 +1,6 @@
 // Generators for custom floating-point units (issue 3): the shared round-and-pack block R_F,
-// float -> float converters, multipliers and adders/subtractors. Every unit computes exactly
+// float -> float converters, multipliers and adders/subtractors, FMA, fixed <-> float
+// converters, and the processing element with float operands. Every unit computes exactly
 // docs/cfloat.md section 2 (= lop::detail::float_convert / float_mul / float_add / float_sub);
 // ports, names and timing are in docs/verilog-interface.md ("Floating-point units").
 #pragma once
@@ -73,6 +74,12 @@ inline constexpr int max_float_pipeline = 8;
 // extreme (0 for saturate_zero). rnd[31:0] when out rounds stochastic (its low min(d, 32)
 // bits are used, d = the dropped bits of this input).
 [[nodiscard]] design float_to_fixed(const float_format& in, const fixed_format& out, int pipeline = 0);
+
+// The processing element of a pe_spec with float operands (docs/cfloat.md section 5), bit-exact
+// with lop::pe_model; processing_element() calls it for float operands. Ports and cycle
+// behaviour as the fixed PE; module lop_pe_<a>_<b>_acc_<acc+policy>_out_<out+policy>_<mac>_p<N>.
+[[nodiscard]] std::string float_pe_name(const pe_spec& s);
+[[nodiscard]] design float_processing_element(const pe_spec& s);
 
 // ---------------------------------------------------------------------------------------
 // Float bundles: many float units behind one interface, for co-simulation.

@@ -53,11 +53,13 @@ struct design {
 [[nodiscard]] design adder(const fixed_format& a, const fixed_format& b);
 [[nodiscard]] design subtractor(const fixed_format& a, const fixed_format& b);
 
-// lop_lfsr32 (draws = 1: r0 = state, advances once per step) or lop_lfsr32x2 (draws = 2:
-// r0 = state, r1 = next(state), advances twice per step), matching lop::lfsr32.
+// lop_lfsr32 (draws = 1: r0 = state, advances once per step), lop_lfsr32x2 (draws = 2:
+// r0 = state, r1 = next(state), advances twice per step) or lop_lfsr32x3 (draws = 3, for float
+// PEs: r2 = next(r1) as well, advances three times), matching lop::lfsr32.
 [[nodiscard]] design lfsr(int draws = 1);
 
-// The MAC processing element of a pe_spec, bit-exact with lop::pe_model.
+// The MAC processing element of a pe_spec, bit-exact with lop::pe_model (float operands:
+// float_processing_element, lop/hw/float_units.hpp).
 [[nodiscard]] design processing_element(const pe_spec& s);
 
 // Add the quantizer logic for x (value with src_frac fraction bits, extension per
