@@ -106,6 +106,8 @@ inline constexpr int max_float_fed_acc_width = 88;
   if (s.mul != multiplier::exact) return "float operands take the exact multiplier only";
   if (s.acc.is_fixed() && s.acc.fixed.width > max_float_fed_acc_width)
     return "a fixed accumulator fed by float products must be at most 88 bits wide";
+  if (s.acc.is_fixed() && s.acc.fixed.frac > max_abs_frac - 34)
+    return "a fixed accumulator fed by float products needs frac <= 2014 (its sums carry 34 guard bits)";
   return nullptr;
 }
 

@@ -279,6 +279,7 @@ TEST_CASE("float PE: descriptors and validation", "[pe][float]") {
   bad("pe<a=fixed<8,4>,b=fixed<8,4>,acc=fp32,out=fixed<8,4>>", "needs a fixed accumulator and output");
   bad("pe<a=fixed<8,4>,b=fixed<8,4>,acc=fixed<24,8>,out=fixed<8,4>,mac=unfused>", "drop mac=unfused");
   bad("pe<a=bf16,b=bf16,acc=fixed<100,40>,out=bf16>", "at most 88 bits");
+  bad("pe<a=bf16,b=bf16,acc=fixed<40,2040>,out=bf16>", "frac <= 2014");
   bad("pe<a=bf16,b=bf16,acc=fp32,out=bf16,mac=half>", "unknown MAC kind 'half'");
   bad("pe<a=bf17,b=bf16,acc=fp32,out=bf16>", "unknown float format 'bf17'");
 }
