@@ -160,6 +160,16 @@ float_operands scan_float_rows(const Eigen::MatrixBase<Derived>& m) {
 #endif
 }
 
+// R_out of an fp32 accumulator value (bits: its encoding, NaN canonical).
+template <number_format Out>
+[[nodiscard]] i128 fp32_to_out(float v, std::uint64_t bits) noexcept {
+  if constexpr (Out == number_format(formats::fp32)) return static_cast<i128>(bits);
+  else if constexpr (Out.is_float() && is_bf16<Out.floating>) return float_to_bf16(v);  // same rounding, cheaper
+  else if constexpr (Out.is_float() && via_float_range<Out.floating> && Out.floating.round == rounding::half_even)
+    return static_cast<i128>(fast_encode_half_even<Out.floating>(v));
+  else return convert_raw(Out, formats::fp32, static_cast<i128>(bits), 0);
+}
+
 // acc(i, j) = RN(acc + a(i,k) * b(k,j)) for k = 0..K-1, in float, vectorized across j.
 template <pe_spec S, class DA, class DB>
 bool gemm_float32(const Eigen::MatrixBase<DA>& A, const Eigen::MatrixBase<DB>& B, gemm_result<S>& C) {
@@ -205,7 +215,7 @@ bool gemm_float32(const Eigen::MatrixBase<DA>& A, const Eigen::MatrixBase<DB>& B
         // NaN (Inf - Inf) takes the model's canonical encoding; everything else is IEEE.
         const std::uint64_t bits = v != v ? pack_nan(formats::fp32) : std::bit_cast<std::uint32_t>(v);
         C(static_cast<Eigen::Index>(i0 + r), static_cast<Eigen::Index>(j)) =
-            from_pe_raw<S.out>(S.out == S.acc ? static_cast<i128>(bits) : convert_raw(S.out, S.acc, static_cast<i128>(bits), 0));
+            from_pe_raw<S.out>(fp32_to_out<S.out>(v, bits));
       }
   }
   return true;

@@ -43,10 +43,13 @@ struct nat {
   u64 d[cap];  // only d[0..n) is meaningful
 
   nat() = default;
-  nat(const nat& o) : n(o.n) { std::memcpy(d, o.d, sizeof(u64) * static_cast<std::size_t>(n)); }
+  // n is clamped to [0, cap] for the copies: always true, and it tells GCC so (otherwise
+  // -O3 -march=native reports a false -Wstringop-overflow on the length).
+  static std::size_t bytes(int limbs) { return sizeof(u64) * static_cast<std::size_t>(limbs < 0 ? 0 : (limbs > cap ? cap : limbs)); }
+  nat(const nat& o) : n(o.n) { std::memcpy(d, o.d, bytes(n)); }
   nat& operator=(const nat& o) {
     n = o.n;
-    std::memmove(d, o.d, sizeof(u64) * static_cast<std::size_t>(n));
+    std::memmove(d, o.d, bytes(n));
     return *this;
   }
   static nat of(u128 v) {

@@ -2,11 +2,20 @@
 // include/lop/detail/float_fast.hpp) against the exact model lop::detail::float_* (itself
 // checked against independent references in the other float tests): exhaustive over every
 // operand pair for formats of <= 8 bits, seeded random plus special-value cross products for
-// 16-bit formats. Scale the random count with LOP_FLOAT_SCALE.
+// 16-bit formats. The vectorizable native-float formula (fast_decode, float op,
+// fast_encode_half_even) is also checked directly, whichever path the operators take in this
+// build (builds without AVX2 serve 8-bit formats from a table the formula fills at compile
+// time), with its decode and rounding steps checked on their own: every encoding, and every
+// rounding boundary (each value, each midpoint between neighbours, and one float ulp either
+// side). Build this test with and without -march=native. Scale the random count with
+// LOP_FLOAT_SCALE.
 #include <catch2/catch.hpp>
 
+#include <bit>
+#include <cmath>
 #include <cstdint>
 #include <cstdlib>
+#include <limits>
 #include <random>
 #include <vector>
 
@@ -35,16 +44,86 @@ std::uint64_t via_operator(float_op op, std::uint64_t a, std::uint64_t b) {
   return 0;
 }
 
+// The vectorizable formula itself, evaluated at run time.
+template <float_format F>
+std::uint64_t via_formula(float_op op, std::uint64_t a, std::uint64_t b) {
+  using namespace lop::detail;
+  const float x = fast_decode<F>(static_cast<std::uint32_t>(a));
+  const float y = fast_decode<F>(static_cast<std::uint32_t>(b));
+  switch (op) {
+    case float_op::add: return fast_encode_half_even<F>(native_op<float_op::add>(x, y));
+    case float_op::sub: return fast_encode_half_even<F>(native_op<float_op::sub>(x, y));
+    case float_op::mul: return fast_encode_half_even<F>(native_op<float_op::mul>(x, y));
+    case float_op::div: return fast_encode_half_even<F>(native_op<float_op::div>(x, y));
+  }
+  return 0;
+}
+
 template <float_format F>
 void check_pair(std::uint64_t a, std::uint64_t b, long& mismatches) {
   for (float_op op : {float_op::add, float_op::sub, float_op::mul, float_op::div}) {
-    const std::uint64_t got = via_operator<F>(op, a, b);
     const std::uint64_t want = lop::detail::float_op_bits(F, op, a, b);
-    if (got != want) {
+    const std::uint64_t got = via_operator<F>(op, a, b);
+    std::uint64_t formula = want;
+    if constexpr (lop::detail::via_float_simd<F>) formula = via_formula<F>(op, a, b);
+    if (got != want || formula != want) {
       if (++mismatches <= 5)
         UNSCOPED_INFO(lop::to_string(F) << " op " << static_cast<int>(op) << " a=0x" << std::hex << a << " b=0x" << b
-                                        << " fast=0x" << got << " exact=0x" << want << std::dec);
+                                        << " operator=0x" << got << " formula=0x" << formula << " exact=0x" << want
+                                        << std::dec);
     }
+  }
+}
+
+// fast_decode on every encoding, and fast_encode_half_even at every rounding boundary, against
+// the exact model's conversions.
+template <float_format F>
+void check_formula_steps() {
+  if constexpr (lop::detail::via_float_simd<F>) {
+    using lop::detail::fast_decode;
+    using lop::detail::fast_encode_half_even;
+    long mismatches = 0;
+    const auto note = [&](const char* what, std::uint64_t bits, double v, std::uint64_t got, std::uint64_t want) {
+      if (++mismatches <= 5)
+        UNSCOPED_INFO(lop::to_string(F) << ' ' << what << " bits=0x" << std::hex << bits << " got=0x" << got
+                                        << " want=0x" << want << std::dec << " value=" << v);
+    };
+    const std::uint64_t n = std::uint64_t{1} << lop::width(F);
+    for (std::uint64_t e = 0; e < n; ++e) {
+      const float f = fast_decode<F>(static_cast<std::uint32_t>(e));
+      const double want = lop::detail::float_to_double(F, e);
+      const bool same = std::isnan(want) ? std::isnan(f)
+                                         : (static_cast<double>(f) == want && std::signbit(f) == std::signbit(want));
+      if (!same) note("decode", e, want, static_cast<std::uint64_t>(std::bit_cast<std::uint32_t>(f)), 0);
+    }
+    const auto encode = [&](double v) {
+      const auto x = static_cast<float>(v);  // exact or nearest: either way a float to round
+      const std::uint64_t got = fast_encode_half_even<F>(x);
+      const std::uint64_t want = lop::detail::float_from_double(F, static_cast<double>(x), 0);
+      if (got != want) note("encode", std::bit_cast<std::uint32_t>(x), static_cast<double>(x), got, want);
+    };
+    const double inf = std::numeric_limits<double>::infinity();
+    encode(inf);
+    encode(-inf);
+    encode(std::numeric_limits<double>::quiet_NaN());
+    encode(-std::numeric_limits<double>::quiet_NaN());
+    const std::uint64_t top = lop::max_finite_bits(F);
+    // The grid continues above max finite: one more slot, then Inf-sized values.
+    const double next_above_max = lop::detail::float_to_double(F, top) + std::ldexp(1.0, lop::max_exponent(F) - F.man_bits);
+    for (std::uint64_t e = 0; e <= top; ++e) {
+      const double v = lop::detail::float_to_double(F, e);
+      const double w = e < top ? lop::detail::float_to_double(F, e + 1) : next_above_max;
+      for (double s : {1.0, -1.0}) {
+        for (double p : {v, (v + w) / 2, 2 * w}) {
+          const auto x = static_cast<float>(s * p);
+          encode(x);
+          encode(std::nextafter(x, -inf));
+          encode(std::nextafter(x, inf));
+        }
+      }
+    }
+    INFO(lop::to_string(F));
+    CHECK(mismatches == 0);
   }
 }
 
@@ -56,6 +135,7 @@ void exhaustive() {
     for (std::uint64_t b = 0; b < n; ++b) check_pair<F>(a, b, mismatches);
   INFO(lop::to_string(F));
   CHECK(mismatches == 0);
+  check_formula_steps<F>();
 }
 
 // Encodings every 16-bit test crosses with each other: zeros, subnormal and normal
@@ -93,6 +173,7 @@ void sampled(std::uint32_t seed) {
   }
   INFO(lop::to_string(F) << " seed " << seed);
   CHECK(mismatches == 0);
+  check_formula_steps<F>();
 }
 
 template <lop::rounding R, lop::float_overflow O = lop::float_overflow::infinity>
