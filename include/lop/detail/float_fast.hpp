@@ -257,8 +257,15 @@ inline constexpr bool wide_simd = true;
 inline constexpr bool wide_simd = false;
 #endif
 
+// Filling a table at compile time costs about 1 s of compile time per format and operation
+// used in a translation unit; define LOP_CFLOAT_CONSTEXPR_TABLES=0 to use the formula instead.
+#ifndef LOP_CFLOAT_CONSTEXPR_TABLES
+#define LOP_CFLOAT_CONSTEXPR_TABLES 1
+#endif
+
 template <float_format F>
-inline constexpr bool use_formula_table = via_float_simd<F> && width(F) <= 8 && !wide_simd;
+inline constexpr bool use_formula_table =
+    LOP_CFLOAT_CONSTEXPR_TABLES != 0 && via_float_simd<F> && width(F) <= 8 && !wide_simd;
 
 template <float_format F, float_op Op>
 [[nodiscard]] constexpr std::array<std::uint8_t, 65536> make_formula_table() {
