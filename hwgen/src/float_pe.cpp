@@ -16,6 +16,7 @@
 #include "lop/hw/generators.hpp"
 #include "lop/rounding.hpp"
 #include "float_core_hw.hpp"
+#include "pe_shell.hpp"
 
 namespace lop::hw {
 
@@ -29,15 +30,6 @@ constexpr int fixed_guard_bits = 34;
 std::string number_tag(const number_format& f) {
   return f.is_float() ? float_format_tag(f.floating) + "_" + float_policy_tag(f.floating)
                       : format_tag_with_policy(f.fixed);
-}
-
-// Register `v` in the pipeline block (reset to 0); returns the register.
-expr pipe_reg(module& m, std::vector<stmt>& rst_body, std::vector<stmt>& load, const std::string& name,
-              const expr& v) {
-  const expr r = m.reg(name, v->width, v->is_signed);
-  rst_body.push_back(nb_assign(r, zeros(v->width)));
-  load.push_back(nb_assign(r, as_unsigned(v)));
-  return r;
 }
 
 // lop::detail::fixed_accumulate(g, base, p, rnd): base (g's raw bits) plus the exact product p
@@ -122,49 +114,24 @@ design float_processing_element(const pe_spec& s) {
             std::string(unfused ? "acc <= R_acc((clear ? 0 : acc) + R_acc(a*b))" : "acc <= R_acc((clear ? 0 : acc) + a*b)") +
                 ", out <= R_out(acc's new value) on en; latency " + std::to_string(s.pipeline + 1) +
                 " cycle(s); = lop::pe_model (docs/cfloat.md section 5)"});
-  const expr clk = m.input("clk", 1);
-  const expr rst = m.input("rst", 1);
-  const expr en = m.input("en", 1);
-  const expr clear = m.input("clear", 1);
-  const expr a = m.input("a", width(fa));
-  const expr b = m.input("b", width(fb));
-  const expr seed = draws > 0 ? m.input("seed", 32) : nullptr;
-  const bool out_signed = s.out.is_fixed() && s.out.fixed.is_signed;
-  const bool acc_signed = s.acc.is_fixed() && s.acc.fixed.is_signed;
-  const expr out = m.output_reg("out", wout, out_signed);
-  const expr acc = m.output_reg("acc", wacc, acc_signed);
-
-  std::vector<stmt> pipe_reset;
-  std::vector<stmt> pipe_load;
-  expr sa = a;
-  expr sb = b;
-  expr sen = en;
-  expr sclr = clear;
-  if (s.pipeline >= 2) {
-    sa = pipe_reg(m, pipe_reset, pipe_load, "a_q", sa);
-    sb = pipe_reg(m, pipe_reset, pipe_load, "b_q", sb);
-    sen = pipe_reg(m, pipe_reset, pipe_load, "en_q0", sen);
-    sclr = pipe_reg(m, pipe_reset, pipe_load, "clear_q0", sclr);
-  }
+  pe_util::pe_shell sh(m, s, draws);
+  const expr &clk = sh.clk, &rst = sh.rst, &seed = sh.seed, &out = sh.out, &acc = sh.acc;
   m.comment("exact product");
   const int ew = product_exp_width(fa, fb);
-  const decoded da = decode(m, sa, fa, ew, "a_");
-  const decoded db = decode(m, sb, fb, ew, "b_");
+  const decoded da = decode(m, sh.sa, fa, ew, "a_");
+  const decoded db = decode(m, sh.sb, fb, ew, "b_");
   value p = exact_product(m, da, db, fa, fb, "p_");
   if (s.pipeline >= 1) {
-    p.sign = pipe_reg(m, pipe_reset, pipe_load, "p_sign_q", p.sign);
-    p.sig = pipe_reg(m, pipe_reset, pipe_load, "p_sig_q", p.sig);
-    p.exp = as_signed(pipe_reg(m, pipe_reset, pipe_load, "p_exp_q", p.exp));
-    p.zero = pipe_reg(m, pipe_reset, pipe_load, "p_zero_q", p.zero);
-    p.nan = pipe_reg(m, pipe_reset, pipe_load, "p_nan_q", p.nan);
-    p.inf = pipe_reg(m, pipe_reset, pipe_load, "p_inf_q", p.inf);
-    sen = pipe_reg(m, pipe_reset, pipe_load, "en_q", sen);
-    sclr = pipe_reg(m, pipe_reset, pipe_load, "clear_q", sclr);
+    p.sign = sh.reg(m, "p_sign_q", p.sign);
+    p.sig = sh.reg(m, "p_sig_q", p.sig);
+    p.exp = as_signed(sh.reg(m, "p_exp_q", p.exp));
+    p.zero = sh.reg(m, "p_zero_q", p.zero);
+    p.nan = sh.reg(m, "p_nan_q", p.nan);
+    p.inf = sh.reg(m, "p_inf_q", p.inf);
+    sh.register_controls(m);
   }
-  if (!pipe_reset.empty()) {
-    m.comment("pipeline registers");
-    m.always_posedge(clk, {if_else(rst, pipe_reset, pipe_load)});
-  }
+  sh.close_pipeline(m);
+  const expr &sen = sh.sen, &sclr = sh.sclr;
 
   // Random draws in order: the product's rounding (unfused), the accumulator's, the output's.
   std::vector<expr> draw;
@@ -231,7 +198,7 @@ design float_processing_element(const pe_spec& s) {
     in_port = "x";
   }
   d.add(dout);
-  const expr out_next = m.wire("out_next", wout, out_signed);
+  const expr out_next = m.wire("out_next", wout, s.out.is_fixed() && s.out.fixed.is_signed);
   std::vector<std::pair<std::string, expr>> oc{{in_port, acc_next}, {"y", out_next}};
   if (const port* rp = dout.top().find_port("rnd")) oc.emplace_back("rnd", slice(draw_out, rp->width - 1, 0));
   m.instance(dout.top(), "u_out", oc);

@@ -6,6 +6,7 @@
 #include "lop/hw/float_units.hpp"
 #include "lop/rounding.hpp"
 #include "bundle_common.hpp"
+#include "pe_shell.hpp"
 
 namespace lop::hw {
 
@@ -331,55 +332,17 @@ design processing_element(const pe_spec& s) {
            {to_string(s),
             "acc <= Q_acc((clear ? 0 : acc) + a*b), out <= Q_out(Q_acc(...)) on en; latency " +
                 std::to_string(s.pipeline + 1) + " cycle(s); = lop::pe_model"});
-  const expr clk = m.input("clk", 1);
-  const expr rst = m.input("rst", 1);
-  const expr en = m.input("en", 1);
-  const expr clear = m.input("clear", 1);
-  const expr a = m.input("a", s.a.fixed.width, s.a.fixed.is_signed);
-  const expr b = m.input("b", s.b.fixed.width, s.b.fixed.is_signed);
-  const expr seed = draws > 0 ? m.input("seed", 32) : nullptr;
-  const expr out = m.output_reg("out", s.out.fixed.width, s.out.fixed.is_signed);
-  const expr acc = m.output_reg("acc", s.acc.fixed.width, s.acc.fixed.is_signed);
-
-  std::vector<stmt> pipe_reset;
-  std::vector<stmt> pipe_load;
-  expr sa = a;
-  expr sb = b;
-  expr sen = en;
-  expr sclr = clear;
-  if (s.pipeline >= 2) {
-    const expr ra = m.reg("a_q", s.a.fixed.width, s.a.fixed.is_signed);
-    const expr rb = m.reg("b_q", s.b.fixed.width, s.b.fixed.is_signed);
-    const expr ren = m.reg("en_q0", 1);
-    const expr rclr = m.reg("clear_q0", 1);
-    for (const auto& [r, v] : {std::pair{ra, sa}, {rb, sb}, {ren, sen}, {rclr, sclr}}) {
-      pipe_reset.push_back(nb_assign(r, zeros(r->width)));
-      pipe_load.push_back(nb_assign(r, as_unsigned(v)));
-    }
-    sa = ra;
-    sb = rb;
-    sen = ren;
-    sclr = rclr;
-  }
+  pe_util::pe_shell sh(m, s, draws);
   const expr p = m.wire("prod", prod.width, prod.is_signed);
-  m.instance(dmul.top(), "u_mul", {{"a", sa}, {"b", sb}, {"y", p}});
+  m.instance(dmul.top(), "u_mul", {{"a", sh.sa}, {"b", sh.sb}, {"y", p}});
   expr sp = p;
   if (s.pipeline >= 1) {
-    const expr rp = m.reg("prod_q", prod.width, prod.is_signed);
-    const expr ren = m.reg("en_q", 1);
-    const expr rclr = m.reg("clear_q", 1);
-    for (const auto& [r, v] : {std::pair{rp, sp}, {ren, sen}, {rclr, sclr}}) {
-      pipe_reset.push_back(nb_assign(r, zeros(r->width)));
-      pipe_load.push_back(nb_assign(r, as_unsigned(v)));
-    }
-    sp = rp;
-    sen = ren;
-    sclr = rclr;
+    sp = sh.reg(m, "prod_q", sp);
+    sh.register_controls(m);
   }
-  if (!pipe_reset.empty()) {
-    m.comment("pipeline registers");
-    m.always_posedge(clk, {if_else(rst, pipe_reset, pipe_load)});
-  }
+  sh.close_pipeline(m);
+  const expr &clk = sh.clk, &rst = sh.rst, &seed = sh.seed, &out = sh.out, &acc = sh.acc, &sen = sh.sen,
+             &sclr = sh.sclr;
 
   // Random draws: the accumulator's first, then the output's.
   expr draw_acc;
