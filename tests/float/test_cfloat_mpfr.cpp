@@ -1,6 +1,6 @@
-// lop's custom floating point against MPFR for IEEE-encoded formats of up to 32 bits: fp16,
-// bf16, tf32, and descriptors with other widths, odd and negative biases, no_subnormals and
-// saturating overflow. MPFR computes with the format's precision and exponent range,
+// lop's custom floating point against MPFR for formats of up to 32 bits: fp16, bf16, tf32,
+// descriptors with other widths, odd and negative biases, no_subnormals and saturating
+// overflow, and the other specials encodings (fn, fnuz, none) at 12 to 16 bits. MPFR computes with the format's precision and exponent range,
 // emulating subnormals (mpfr_set_emin/emax + mpfr_subnormalize), in its own modes for
 // half_even (RNDN), toward_zero (RNDZ), floor (RNDD) and ceil (RNDU). The modes MPFR lacks
 // (half_away, half_up, stochastic) are emulated: MPFR computes the result at precision p+40
@@ -63,18 +63,46 @@ struct exp_range {
   exp_range& operator=(const exp_range&) = delete;
 };
 
-// The IEEE-encoded format under test, in MPFR's terms.
+// The format under test, in MPFR's terms, for each specials encoding (docs/cfloat.md section 1:
+// ieee reserves the top exponent field; fn only its all-ones word, the NaN; fnuz only the
+// would-be -0, the NaN; none nothing).
 struct target {
   float_format f;
   int M = 0;        // man_bits
   long emin = 0;    // unbiased exponent of the smallest normal binade, 1 - bias
-  long emax = 0;    // of the largest finite binade: all-ones field - 1 - bias
+  long emax = 0;    // of the largest binade holding finite values
   explicit target(const float_format& ff)
-      : f(ff), M(ff.man_bits), emin(1 - ff.bias), emax(static_cast<long>((1L << ff.exp_bits) - 2) - ff.bias) {}
+      : f(ff), M(ff.man_bits), emin(1 - ff.bias),
+        emax(static_cast<long>((1L << ff.exp_bits) - (ff.enc == lop::specials::ieee ? 2 : 1)) - ff.bias) {}
+  [[nodiscard]] bool ieee() const { return f.enc == lop::specials::ieee; }
   [[nodiscard]] u64 sign() const { return u64{1} << (f.exp_bits + M); }
-  [[nodiscard]] u64 inf(bool neg) const { return (((u64{1} << f.exp_bits) - 1) << M) | (neg ? sign() : 0); }
-  [[nodiscard]] u64 max(bool neg) const { return (inf(false) - 1) | (neg ? sign() : 0); }
-  [[nodiscard]] u64 nan() const { return inf(false) | (u64{1} << (M - 1)); }
+  [[nodiscard]] u64 top_field() const { return ((u64{1} << f.exp_bits) - 1) << M; }
+  [[nodiscard]] u64 man_mask() const { return (u64{1} << M) - 1; }
+  [[nodiscard]] u64 inf(bool neg) const { return top_field() | (neg ? sign() : 0); }  // ieee only
+  // The largest finite significand in units of the quantum of the top binade.
+  [[nodiscard]] u64 max_sig() const { return (u64{2} << M) - (f.enc == lop::specials::fn ? 2 : 1); }
+  [[nodiscard]] u64 max(bool neg) const {
+    const u64 mag = ieee() ? top_field() - 1 : top_field() | (max_sig() & man_mask());
+    return mag | (neg ? sign() : 0);
+  }
+  // The canonical NaN (+0 for none, which has no NaN).
+  [[nodiscard]] u64 nan() const {
+    switch (f.enc) {
+      case lop::specials::ieee: return top_field() | (u64{1} << (M - 1));
+      case lop::specials::fn: return top_field() | man_mask();
+      case lop::specials::fnuz: return sign();
+      case lop::specials::none: return 0;
+    }
+    return 0;
+  }
+  [[nodiscard]] u64 zero(bool neg) const { return neg && f.enc != lop::specials::fnuz ? sign() : 0; }
+  // The answer to an infinite result: exact (from the operands; without Inf in the format, the
+  // overflow mode decides, whatever the rounding) or by overflow (a rounded magnitude).
+  [[nodiscard]] u64 infinite(bool neg, bool toward_zero, bool overflowed) const {
+    if (ieee() && !overflowed) return inf(neg);  // an exact infinity is representable
+    if (f.ovf == float_overflow::saturate || (overflowed && toward_zero)) return max(neg);
+    return ieee() ? inf(neg) : nan();
+  }
   // MPFR exponent range emulating F with subnormals (MPFR: x = 0.1b... * 2^EXP).
   [[nodiscard]] long mp_emin() const { return emin - M + 1; }
   [[nodiscard]] long mp_emax() const { return emax + 1; }
@@ -85,10 +113,16 @@ struct target {
 void set_operand(mpfr_ptr x, const target& t, u64 bits) {
   const bool neg = (bits & t.sign()) != 0;
   const u64 field = (bits >> t.M) & ((u64{1} << t.f.exp_bits) - 1);
-  const u64 man = bits & ((u64{1} << t.M) - 1);
-  if (field == (u64{1} << t.f.exp_bits) - 1) {
+  const u64 man = bits & t.man_mask();
+  const bool top = field == (u64{1} << t.f.exp_bits) - 1;
+  if (t.ieee() && top) {
     if (man != 0) mpfr_set_nan(x);
     else mpfr_set_inf(x, neg ? -1 : 1);
+    return;
+  }
+  if ((t.f.enc == lop::specials::fn && top && man == t.man_mask()) ||
+      (t.f.enc == lop::specials::fnuz && bits == t.sign())) {
+    mpfr_set_nan(x);
     return;
   }
   if (field == 0) {
@@ -108,7 +142,7 @@ void set_operand(mpfr_ptr x, const target& t, u64 bits) {
 struct consts {
   mp max{64}, min_normal{64}, q{64};
   explicit consts(const target& t) {
-    mpfr_set_ui_2exp(*max, (u64{2} << t.M) - 1, t.emax - t.M, MPFR_RNDN);
+    mpfr_set_ui_2exp(*max, t.max_sig(), t.emax - t.M, MPFR_RNDN);
     mpfr_set_ui_2exp(*min_normal, 1, t.emin, MPFR_RNDN);
   }
 };
@@ -122,15 +156,13 @@ u64 encode(mpfr_srcptr x, const target& t, consts& k, rounding mode, float_overf
   const u64 s = neg ? t.sign() : 0;
   const bool toward_zero = mode == rounding::toward_zero || (mode == rounding::floor && !neg) ||
                            (mode == rounding::ceil && neg);
-  if (mpfr_inf_p(x) && !overflowed) return t.inf(neg);  // an exact infinity
-  if (mpfr_inf_p(x) || beyond_max(x, k)) {
-    if (ovf == float_overflow::saturate || toward_zero) return t.max(neg);
-    return t.inf(neg);
-  }
-  if (mpfr_zero_p(x)) return s;
+  if (ovf != t.f.ovf) throw std::logic_error("mpfr test: overflow mode differs from the target's");
+  if (mpfr_inf_p(x) && !overflowed) return t.infinite(neg, toward_zero, false);  // an exact infinity
+  if (mpfr_inf_p(x) || beyond_max(x, k)) return t.infinite(neg, toward_zero, true);
+  if (mpfr_zero_p(x)) return t.zero(neg);
   mpfr_ptr q = *k.q;
   if (mpfr_cmpabs(x, *k.min_normal) < 0) {
-    if (!t.f.subnormals) return s;  // flush to zero
+    if (!t.f.subnormals) return t.zero(neg);  // flush to zero
     mpfr_abs(q, x, MPFR_RNDN);
     mpfr_mul_2si(q, q, t.M - t.emin, MPFR_RNDN);  // in units of the subnormal quantum
     if (!mpfr_integer_p(q)) throw std::logic_error("mpfr test: subnormal off the grid");
@@ -404,6 +436,15 @@ constexpr float_format fp16_sat = ieee(5, 10, 15, true, float_overflow::saturate
 constexpr float_format fp32_ftz_sat = ieee(8, 23, 127, false, float_overflow::saturate);
 constexpr float_format narrow = ieee(4, 9, 3);                                       // narrow range
 constexpr float_format wide16 = ieee(6, 9, 40);                                      // fast path, tiny values
+constexpr float_format enc(int e, int m, int bias, bool sub, lop::specials sp, float_overflow o) {
+  return float_format{e, m, bias, sub, sp, rounding::half_even, o};
+}
+namespace sp = lop;
+constexpr float_format fn16 = enc(5, 10, 15, true, sp::specials::fn, float_overflow::infinity);       // overflow -> NaN
+constexpr float_format fn16_sat = enc(8, 7, 127, false, sp::specials::fn, float_overflow::saturate);  // bf16-like, FTZ
+constexpr float_format fnuz16 = enc(5, 10, 16, true, sp::specials::fnuz, float_overflow::saturate);   // no -0
+constexpr float_format fnuz15 = enc(6, 8, 32, true, sp::specials::fnuz, float_overflow::infinity);
+constexpr float_format none12 = enc(4, 7, 7, true, sp::specials::none, float_overflow::saturate);     // all numbers
 }  // namespace
 TEST_CASE("cfloat vs MPFR: other widths, biases, no_subnormals, saturate", "[cfloat][mpfr]") {
   const u64 n = fref::testing::scaled_count(15000);
@@ -414,4 +455,12 @@ TEST_CASE("cfloat vs MPFR: other widths, biases, no_subnormals, saturate", "[cfl
   run_format(fp32_ftz_sat, n, seed + 7000, api_table<fp32_ftz_sat>());
   run_format(narrow, n, seed + 8000, api_table<narrow>());
   run_format(wide16, n, seed + 9000, api_table<wide16>());
+}
+TEST_CASE("cfloat vs MPFR: fn, fnuz and none encodings", "[cfloat][mpfr]") {
+  const u64 n = fref::testing::scaled_count(15000);
+  run_format(fn16, n, seed + 10000, api_table<fn16>());
+  run_format(fn16_sat, n, seed + 11000, api_table<fn16_sat>());
+  run_format(fnuz16, n, seed + 12000, api_table<fnuz16>());
+  run_format(fnuz15, n, seed + 13000, api_table<fnuz15>());
+  run_format(none12, n, seed + 14000, api_table<none12>());
 }
