@@ -255,14 +255,8 @@ struct magnitude {
       }
       case mag_kind::root: {
         const int k = ea - 2 * s;  // |x| / 2^s = sqrt(a * 2^k), k even
-        nat y;
-        bool lost = false;
-        if (k >= 0) {
-          y = a.shl(k);
-        } else {
-          lost = !a.low_zero(-k);
-          y = a.shr(-k);  // floor(sqrt(z)) == floor(sqrt(floor(z)))
-        }
+        const bool lost = k < 0 && !a.low_zero(-k);
+        const nat y = k >= 0 ? a.shl(k) : a.shr(-k);  // floor(sqrt(z)) == floor(sqrt(floor(z)))
         const nat r = nat::isqrt(y);
         exact = !lost && r * r == y;
         return r;
