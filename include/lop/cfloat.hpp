@@ -246,29 +246,6 @@ template <float_op Op, class A, class B, class Gen>
 }
 }  // namespace detail
 
-// Arithmetic with an explicit generator for stochastic rounding (the operators use
-// lop::default_generator()). Either operand may be a native number or a lop::fixed; the
-// result has the cfloat operand's format and is rounded once.
-template <class A, class B, detail::random_source Gen>
-  requires detail::cfloat_operands<A, B>
-[[nodiscard]] constexpr auto add(const A& a, const B& b, Gen& gen) noexcept {
-  return detail::cfloat_binary<detail::float_op::add>(a, b, gen);
-}
-template <class A, class B, detail::random_source Gen>
-  requires detail::cfloat_operands<A, B>
-[[nodiscard]] constexpr auto sub(const A& a, const B& b, Gen& gen) noexcept {
-  return detail::cfloat_binary<detail::float_op::sub>(a, b, gen);
-}
-template <class A, class B, detail::random_source Gen>
-  requires detail::cfloat_operands<A, B>
-[[nodiscard]] constexpr auto mul(const A& a, const B& b, Gen& gen) noexcept {
-  return detail::cfloat_binary<detail::float_op::mul>(a, b, gen);
-}
-template <class A, class B, detail::random_source Gen>
-  requires detail::cfloat_operands<A, B>
-[[nodiscard]] constexpr auto div(const A& a, const B& b, Gen& gen) noexcept {
-  return detail::cfloat_binary<detail::float_op::div>(a, b, gen);
-}
 template <float_format F, detail::random_source Gen>
 [[nodiscard]] constexpr cfloat<F> sqrt(const cfloat<F>& x, Gen& gen) noexcept {
   return cfloat<F>::from_bits(detail::value_sqrt(F, detail::exact_value(x), cfloat<F>::draw(gen)));
@@ -291,7 +268,15 @@ template <float_format F>
   return fma(a, b, c, g);
 }
 
+// lop::add/sub/mul/div(a, b, gen): arithmetic with an explicit generator for stochastic
+// rounding (the operators use lop::default_generator()). Either operand may be a native number
+// or a lop::fixed; the result has the cfloat operand's format and is rounded once.
 #define LOP_CFLOAT_OPERATOR(op, fn)                                                               \
+  template <class A, class B, detail::random_source Gen>                                          \
+    requires detail::cfloat_operands<A, B>                                                        \
+  [[nodiscard]] constexpr auto fn(const A& a, const B& b, Gen& gen) noexcept {                    \
+    return detail::cfloat_binary<detail::float_op::fn>(a, b, gen);                                \
+  }                                                                                               \
   template <class A, class B>                                                                     \
     requires detail::cfloat_operands<A, B>                                                        \
   [[nodiscard]] constexpr auto operator op(const A& a, const B& b) noexcept {                     \

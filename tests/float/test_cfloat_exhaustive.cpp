@@ -501,17 +501,6 @@ void check_api() {
 }
 }  // namespace
 
-namespace {
-constexpr float_format mode(float_format f, rounding r) {
-  f.round = r;
-  return f;
-}
-constexpr float_format ovf_inf(float_format f) {
-  f.ovf = float_overflow::infinity;
-  return f;
-}
-}  // namespace
-
 TEST_CASE("cfloat exhaustive: the lop::cfloat<F> API over every pair of each preset", "[cfloat][exhaustive][api]") {
   // The operators' fast paths (vectorized float path, tables) for the presets ...
   check_api<formats::fp8_e4m3fn>();
@@ -522,13 +511,13 @@ TEST_CASE("cfloat exhaustive: the lop::cfloat<F> API over every pair of each pre
   check_api<formats::fp6_e3m2fn>();
   check_api<formats::fp4_e2m1fn>();
   // ... and in other modes and overflow policies (scalar float path, tables).
-  check_api<mode(formats::fp8_e4m3fn, rounding::half_away)>();
-  check_api<mode(formats::fp8_e5m2, rounding::half_up)>();
-  check_api<mode(formats::fp8_e5m2, rounding::floor)>();
-  check_api<mode(formats::fp8_e4m3fnuz, rounding::ceil)>();
-  check_api<mode(formats::fp6_e3m2fn, rounding::toward_zero)>();
-  check_api<ovf_inf(formats::fp8_e4m3fn)>();
-  check_api<mode(ovf_inf(formats::fp8_e5m2fnuz), rounding::half_up)>();
+  check_api<formats::fp8_e4m3fn.with_rounding(rounding::half_away)>();
+  check_api<formats::fp8_e5m2.with_rounding(rounding::half_up)>();
+  check_api<formats::fp8_e5m2.with_rounding(rounding::floor)>();
+  check_api<formats::fp8_e4m3fnuz.with_rounding(rounding::ceil)>();
+  check_api<formats::fp6_e3m2fn.with_rounding(rounding::toward_zero)>();
+  check_api<formats::fp8_e4m3fn.with_overflow(float_overflow::infinity)>();
+  check_api<formats::fp8_e5m2fnuz.with_overflow(float_overflow::infinity).with_rounding(rounding::half_up)>();
   check_api<float_format{4, 3, 7, false, specials::ieee, rounding::half_even, float_overflow::infinity}>();
 }
 
@@ -564,12 +553,12 @@ TEST_CASE("cfloat exhaustive: the lop::cfloat<F> API of 16-bit fn/fnuz/none form
   std::printf("seed 0x%llx, %llu pairs per format and mode\n", static_cast<unsigned long long>(seed ^ 0xA9),
               static_cast<unsigned long long>(n));
   check_api_random<fn16>(n, seed ^ 0xA9);
-  check_api_random<mode(fn16, rounding::half_away)>(n, seed ^ 0xAA);
-  check_api_random<mode(fn16, rounding::toward_zero)>(n, seed ^ 0xAB);
+  check_api_random<fn16.with_rounding(rounding::half_away)>(n, seed ^ 0xAA);
+  check_api_random<fn16.with_rounding(rounding::toward_zero)>(n, seed ^ 0xAB);
   check_api_random<fnuz16>(n, seed ^ 0xAC);
-  check_api_random<mode(fnuz16, rounding::half_up)>(n, seed ^ 0xAD);
-  check_api_random<mode(fnuz16, rounding::floor)>(n, seed ^ 0xAE);
+  check_api_random<fnuz16.with_rounding(rounding::half_up)>(n, seed ^ 0xAD);
+  check_api_random<fnuz16.with_rounding(rounding::floor)>(n, seed ^ 0xAE);
   check_api_random<none15>(n, seed ^ 0xAF);
-  check_api_random<mode(none15, rounding::ceil)>(n, seed ^ 0xB0);
+  check_api_random<none15.with_rounding(rounding::ceil)>(n, seed ^ 0xB0);
   check_api_random<fn16_ftz>(n, seed ^ 0xB1);
 }

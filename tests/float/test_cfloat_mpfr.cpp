@@ -316,21 +316,17 @@ u64 api_result(opk op, u64 a, u64 b, u64 c, double d, u32 rnd) {
   return 0;
 }
 using api_fn = u64 (*)(opk, u64, u64, u64, double, u32);
-constexpr float_format with_mode(float_format f, rounding r) {
-  f.round = r;
-  return f;
-}
 // api_result for Base in each rounding mode, indexed by the mode's enumerator.
 template <float_format Base>
 std::vector<api_fn> api_table() {
   std::vector<api_fn> t(7, nullptr);
-  t[static_cast<int>(rounding::floor)] = &api_result<with_mode(Base, rounding::floor)>;
-  t[static_cast<int>(rounding::toward_zero)] = &api_result<with_mode(Base, rounding::toward_zero)>;
-  t[static_cast<int>(rounding::half_up)] = &api_result<with_mode(Base, rounding::half_up)>;
-  t[static_cast<int>(rounding::half_away)] = &api_result<with_mode(Base, rounding::half_away)>;
-  t[static_cast<int>(rounding::half_even)] = &api_result<with_mode(Base, rounding::half_even)>;
-  t[static_cast<int>(rounding::stochastic)] = &api_result<with_mode(Base, rounding::stochastic)>;
-  t[static_cast<int>(rounding::ceil)] = &api_result<with_mode(Base, rounding::ceil)>;
+  t[static_cast<int>(rounding::floor)] = &api_result<Base.with_rounding(rounding::floor)>;
+  t[static_cast<int>(rounding::toward_zero)] = &api_result<Base.with_rounding(rounding::toward_zero)>;
+  t[static_cast<int>(rounding::half_up)] = &api_result<Base.with_rounding(rounding::half_up)>;
+  t[static_cast<int>(rounding::half_away)] = &api_result<Base.with_rounding(rounding::half_away)>;
+  t[static_cast<int>(rounding::half_even)] = &api_result<Base.with_rounding(rounding::half_even)>;
+  t[static_cast<int>(rounding::stochastic)] = &api_result<Base.with_rounding(rounding::stochastic)>;
+  t[static_cast<int>(rounding::ceil)] = &api_result<Base.with_rounding(rounding::ceil)>;
   return t;
 }
 

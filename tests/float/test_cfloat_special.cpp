@@ -28,15 +28,6 @@ using lop::rounding;
 using lop::specials;
 namespace formats = lop::formats;
 
-// F with another rounding mode / overflow mode.
-constexpr float_format with(float_format f, rounding r) {
-  f.round = r;
-  return f;
-}
-constexpr float_format with(float_format f, float_overflow o) {
-  f.ovf = o;
-  return f;
-}
 
 template <float_format F>
 std::uint64_t bits_of(double v) {
@@ -82,14 +73,14 @@ TEST_CASE("special: fp8_e4m3fn (OCP E4M3): max 448, NaN 0x7F/0xFF, saturation", 
   CHECK(T(464.0).bits() == 0x7E);
   CHECK(T(465.0).bits() == 0x7E);  // rounds to 480 > max: saturates
   // The non-saturating variant: above the tie, an overflow gives NaN; toward_zero gives max.
-  constexpr float_format ns = with(formats::fp8_e4m3fn, float_overflow::infinity);
+  constexpr float_format ns = formats::fp8_e4m3fn.with_overflow(float_overflow::infinity);
   CHECK(bits_of<ns>(464.0) == 0x7E);
   CHECK(bits_of<ns>(465.0) == 0x7F);
   CHECK(bits_of<ns>(-1000.0) == 0x7F);  // NaN has no sign preference: canonical 0x7F
-  CHECK(bits_of<with(ns, rounding::toward_zero)>(1000.0) == 0x7E);
-  CHECK(bits_of<with(ns, rounding::floor)>(1000.0) == 0x7E);
-  CHECK(bits_of<with(ns, rounding::floor)>(-1000.0) == 0x7F);
-  CHECK(bits_of<with(ns, rounding::ceil)>(-1000.0) == 0xFE);
+  CHECK(bits_of<ns.with_rounding(rounding::toward_zero)>(1000.0) == 0x7E);
+  CHECK(bits_of<ns.with_rounding(rounding::floor)>(1000.0) == 0x7E);
+  CHECK(bits_of<ns.with_rounding(rounding::floor)>(-1000.0) == 0x7F);
+  CHECK(bits_of<ns.with_rounding(rounding::ceil)>(-1000.0) == 0xFE);
   // Exact infinity (x / 0): saturate -> max; non-saturating -> NaN.
   CHECK((T(1.0) / T(0.0)).bits() == 0x7E);
   CHECK((T(-1.0) / T(0.0)).bits() == 0xFE);
@@ -122,8 +113,8 @@ TEST_CASE("special: fp8_e5m2 (OCP E5M2): IEEE-style, Inf 0x7C", "[cfloat][specia
   CHECK(T(-1e6).bits() == 0xFC);
   CHECK(T(61440.0).bits() == 0x7C);
   CHECK(T(61439.0).bits() == 0x7B);
-  CHECK(bits_of<with(formats::fp8_e5m2, rounding::toward_zero)>(1e6) == 0x7B);
-  CHECK(bits_of<with(formats::fp8_e5m2, float_overflow::saturate)>(1e6) == 0x7B);
+  CHECK(bits_of<formats::fp8_e5m2.with_rounding(rounding::toward_zero)>(1e6) == 0x7B);
+  CHECK(bits_of<formats::fp8_e5m2.with_overflow(float_overflow::saturate)>(1e6) == 0x7B);
   CHECK(T::denorm_min().bits() == 0x01);
   CHECK(T::denorm_min().to_double() == 0x1p-16);
   CHECK(T::min_normal().bits() == 0x04);
@@ -153,16 +144,16 @@ TEST_CASE("special: fp16 (IEEE binary16): max 65504, overflow per mode, subnorma
   CHECK(T(65520.0).bits() == 0x7C00);     // tie 65504|65536 -> even -> Inf
   // Overflow: Inf, or max when the mode rounds toward zero for that sign.
   constexpr float_format h = formats::fp16;
-  CHECK(bits_of<with(h, rounding::toward_zero)>(1e6) == 0x7BFF);
-  CHECK(bits_of<with(h, rounding::toward_zero)>(-1e6) == 0xFBFF);
-  CHECK(bits_of<with(h, rounding::floor)>(1e6) == 0x7BFF);
-  CHECK(bits_of<with(h, rounding::floor)>(-1e6) == 0xFC00);
-  CHECK(bits_of<with(h, rounding::ceil)>(1e6) == 0x7C00);
-  CHECK(bits_of<with(h, rounding::ceil)>(-1e6) == 0xFBFF);
-  CHECK(bits_of<with(h, rounding::half_away)>(1e6) == 0x7C00);
-  CHECK(bits_of<with(h, rounding::half_up)>(-1e6) == 0xFC00);
-  CHECK(bits_of<with(h, float_overflow::saturate)>(-1e6) == 0xFBFF);
-  CHECK(bits_of<with(h, float_overflow::saturate)>(-HUGE_VAL) == 0xFC00);  // an exact Inf stays Inf
+  CHECK(bits_of<h.with_rounding(rounding::toward_zero)>(1e6) == 0x7BFF);
+  CHECK(bits_of<h.with_rounding(rounding::toward_zero)>(-1e6) == 0xFBFF);
+  CHECK(bits_of<h.with_rounding(rounding::floor)>(1e6) == 0x7BFF);
+  CHECK(bits_of<h.with_rounding(rounding::floor)>(-1e6) == 0xFC00);
+  CHECK(bits_of<h.with_rounding(rounding::ceil)>(1e6) == 0x7C00);
+  CHECK(bits_of<h.with_rounding(rounding::ceil)>(-1e6) == 0xFBFF);
+  CHECK(bits_of<h.with_rounding(rounding::half_away)>(1e6) == 0x7C00);
+  CHECK(bits_of<h.with_rounding(rounding::half_up)>(-1e6) == 0xFC00);
+  CHECK(bits_of<h.with_overflow(float_overflow::saturate)>(-1e6) == 0xFBFF);
+  CHECK(bits_of<h.with_overflow(float_overflow::saturate)>(-HUGE_VAL) == 0xFC00);  // an exact Inf stays Inf
   // Subnormal boundaries: min 2^-24 = 0x0001, min normal 2^-14 = 0x0400.
   CHECK(T(0x1p-24).bits() == 0x0001);
   CHECK(T(0x1p-25).bits() == 0x0000);     // tie 0|2^-24 -> even 0
@@ -171,20 +162,20 @@ TEST_CASE("special: fp16 (IEEE binary16): max 65504, overflow per mode, subnorma
   CHECK(T(0x1.ff8p-15).bits() == 0x03FF);  // the largest subnormal, 1023 * 2^-24
   CHECK(T(0x1.ffcp-15).bits() == 0x0400);  // 1023.5 * 2^-24: tie 0x03FF|0x0400 -> even 0x0400
   CHECK(T(0x1.ffp-15).bits() == 0x03FE);   // 1022 * 2^-24
-  CHECK(bits_of<with(h, rounding::ceil)>(1e-30) == 0x0001);
-  CHECK(bits_of<with(h, rounding::floor)>(-1e-30) == 0x8001);
-  CHECK(bits_of<with(h, rounding::floor)>(1e-30) == 0x0000);
-  CHECK(bits_of<with(h, rounding::toward_zero)>(-1e-30) == 0x8000);
+  CHECK(bits_of<h.with_rounding(rounding::ceil)>(1e-30) == 0x0001);
+  CHECK(bits_of<h.with_rounding(rounding::floor)>(-1e-30) == 0x8001);
+  CHECK(bits_of<h.with_rounding(rounding::floor)>(1e-30) == 0x0000);
+  CHECK(bits_of<h.with_rounding(rounding::toward_zero)>(-1e-30) == 0x8000);
   // Ties at 1: 1 + 2^-11 is halfway between 1 and 1 + 2^-10.
   CHECK(T(1.0 + 0x1p-11).bits() == 0x3C00);                                    // even
   CHECK(T(1.0 + 3 * 0x1p-11).bits() == 0x3C02);                                // even (up)
-  CHECK(bits_of<with(h, rounding::half_away)>(1.0 + 0x1p-11) == 0x3C01);
-  CHECK(bits_of<with(h, rounding::half_away)>(-1.0 - 0x1p-11) == 0xBC01);
-  CHECK(bits_of<with(h, rounding::half_up)>(1.0 + 0x1p-11) == 0x3C01);
-  CHECK(bits_of<with(h, rounding::half_up)>(-1.0 - 0x1p-11) == 0xBC00);        // toward +inf
-  CHECK(bits_of<with(h, rounding::toward_zero)>(1.0 + 0x1.fp-11) == 0x3C00);
-  CHECK(bits_of<with(h, rounding::ceil)>(1.0 + 0x1p-40) == 0x3C01);
-  CHECK(bits_of<with(h, rounding::floor)>(-1.0 - 0x1p-40) == 0xBC01);
+  CHECK(bits_of<h.with_rounding(rounding::half_away)>(1.0 + 0x1p-11) == 0x3C01);
+  CHECK(bits_of<h.with_rounding(rounding::half_away)>(-1.0 - 0x1p-11) == 0xBC01);
+  CHECK(bits_of<h.with_rounding(rounding::half_up)>(1.0 + 0x1p-11) == 0x3C01);
+  CHECK(bits_of<h.with_rounding(rounding::half_up)>(-1.0 - 0x1p-11) == 0xBC00);        // toward +inf
+  CHECK(bits_of<h.with_rounding(rounding::toward_zero)>(1.0 + 0x1.fp-11) == 0x3C00);
+  CHECK(bits_of<h.with_rounding(rounding::ceil)>(1.0 + 0x1p-40) == 0x3C01);
+  CHECK(bits_of<h.with_rounding(rounding::floor)>(-1.0 - 0x1p-40) == 0xBC01);
   // Fused multiply-add rounds once: (1 + 2^-10)(1 - 2^-10) - 1 = -2^-20 (a subnormal),
   // where a separate product would round to 1 and give 0.
   const T a(1.0 + 0x1p-10), b(1.0 - 0x1p-10), c(-1.0);
@@ -218,7 +209,7 @@ TEST_CASE("special: signed zeros and invalid operations (fp16)", "[cfloat][speci
   CHECK((pz / pz).bits() == 0x7E00);
   CHECK((T(-3.0) / T::infinity()).bits() == 0x8000);
   // With floor rounding an exact zero sum is -0.
-  using Tf = lop::cfloat<with(formats::fp16, rounding::floor)>;
+  using Tf = lop::cfloat<formats::fp16.with_rounding(rounding::floor)>;
   CHECK((Tf(1.5) - Tf(1.5)).bits() == 0x8000);
   CHECK((Tf(0.0) + Tf(-0.0)).bits() == 0x8000);
   CHECK((Tf(0.0) + Tf(0.0)).bits() == 0x0000);
@@ -246,8 +237,8 @@ TEST_CASE("special: fnuz formats have no -0 and one NaN (0x80)", "[cfloat][speci
   CHECK_FALSE(lop::isnan(T::from_bits(0x00)));
   CHECK(T(-0.0).bits() == 0x00);
   CHECK((T(2.0) - T(2.0)).bits() == 0x00);
-  CHECK((lop::cfloat<with(formats::fp8_e4m3fnuz, rounding::floor)>(2.0) -
-         lop::cfloat<with(formats::fp8_e4m3fnuz, rounding::floor)>(2.0))
+  CHECK((lop::cfloat<formats::fp8_e4m3fnuz.with_rounding(rounding::floor)>(2.0) -
+         lop::cfloat<formats::fp8_e4m3fnuz.with_rounding(rounding::floor)>(2.0))
             .bits() == 0x00);  // -0 with floor, but fnuz has none
   CHECK((-T(0.0)).bits() == 0x00);
   CHECK(T(-1e-9).bits() == 0x00);       // underflow to +0
@@ -258,7 +249,7 @@ TEST_CASE("special: fnuz formats have no -0 and one NaN (0x80)", "[cfloat][speci
   CHECK(lop::sqrt(T(-1.0)).bits() == 0x80);
   CHECK(T(1000.0).bits() == 0x7F);
   // Non-saturating FNUZ: overflow is NaN.
-  CHECK(bits_of<with(formats::fp8_e4m3fnuz, float_overflow::infinity)>(1000.0) == 0x80);
+  CHECK(bits_of<formats::fp8_e4m3fnuz.with_overflow(float_overflow::infinity)>(1000.0) == 0x80);
   using U = lop::fp8_e5m2fnuz_t;
   // bias 16: max = 1.11b * 2^(31-16) = 57344 = 0x7F; min subnormal 2^-17.
   CHECK(U::max().bits() == 0x7F);
@@ -310,7 +301,7 @@ TEST_CASE("special: OCP MX FP6/FP4 (no Inf, no NaN)", "[cfloat][special]") {
 }
 
 TEST_CASE("special: stochastic rounding takes one draw per operation", "[cfloat][special][stochastic]") {
-  constexpr float_format F = with(formats::fp16, rounding::stochastic);
+  constexpr float_format F = formats::fp16.with_rounding(rounding::stochastic);
   using T = lop::cfloat<F>;
   // 1 + 2^-12 is a quarter quantum above 1: D = 2^30, rounds up iff D + r >= 2^32.
   scripted_gen g{0xC0000000U};
@@ -513,9 +504,9 @@ TEST_CASE("special: std::numeric_limits of every preset", "[cfloat][special][lim
   CHECK(NS::has_denorm == std::denorm_absent);
   CHECK(NS::denorm_min().bits() == NS::min().bits());
   CHECK_FALSE(NS::is_iec559);
-  using SR = std::numeric_limits<lop::cfloat<with(formats::fp16, rounding::stochastic)>>;
+  using SR = std::numeric_limits<lop::cfloat<formats::fp16.with_rounding(rounding::stochastic)>>;
   CHECK(SR::round_style == std::round_indeterminate);
-  using TZ = std::numeric_limits<lop::cfloat<with(formats::fp16, rounding::toward_zero)>>;
+  using TZ = std::numeric_limits<lop::cfloat<formats::fp16.with_rounding(rounding::toward_zero)>>;
   CHECK(TZ::round_style == std::round_toward_zero);
 }
 
@@ -546,9 +537,9 @@ TEST_CASE("special: division by a 64-bit integer just off a grid point or midpoi
     if ((num & ~std::uint64_t{0}) != 0 || A >= (u128{1} << 53)) continue;
     const double a = static_cast<double>(static_cast<std::uint64_t>(A));
     using E = lop::cfloat<formats::fp64>;
-    using C = lop::cfloat<with(formats::fp64, rounding::ceil)>;
-    using Z = lop::cfloat<with(formats::fp64, rounding::toward_zero)>;
-    using H = lop::cfloat<with(formats::fp64, rounding::half_away)>;
+    using C = lop::cfloat<formats::fp64.with_rounding(rounding::ceil)>;
+    using Z = lop::cfloat<formats::fp64.with_rounding(rounding::toward_zero)>;
+    using H = lop::cfloat<formats::fp64.with_rounding(rounding::half_away)>;
     INFO("A = " << a << ", b = " << b << ", q = " << q);
     if (is_grid) {
       ++grid;

@@ -135,11 +135,6 @@ struct pe_pair {
   }
 };
 
-constexpr float_format with_mode(float_format f, rounding r) {
-  f.round = r;
-  return f;
-}
-
 // Every (a, b) pair of an 8-bit format, shuffled, restarting every 1..32 MACs.
 void all_pairs(checker& c, const pe_spec& s, fref::testing::splitmix64& g) {
   std::vector<std::uint32_t> order(65536);
@@ -163,8 +158,8 @@ TEST_CASE("float PE: every operand pair of the fp8 presets", "[pe][float]") {
   for (const float_format op : {formats::fp8_e4m3fn, formats::fp8_e5m2}) {
     for (const rounding r : all_modes) {
       // fp32 and bf16 accumulators, fused and unfused; the output is the operand format.
-      all_pairs(c, pe_spec{op, op, with_mode(formats::fp32, r), op, lop::multiplier::exact, 0, mac_kind::fused}, g);
-      all_pairs(c, pe_spec{op, op, with_mode(formats::bf16, r), formats::fp16, lop::multiplier::exact, 0, mac_kind::unfused}, g);
+      all_pairs(c, pe_spec{op, op, formats::fp32.with_rounding(r), op, lop::multiplier::exact, 0, mac_kind::fused}, g);
+      all_pairs(c, pe_spec{op, op, formats::bf16.with_rounding(r), formats::fp16, lop::multiplier::exact, 0, mac_kind::unfused}, g);
       // A fixed accumulator (Kulisch-style, and a narrow one that overflows).
       all_pairs(c, pe_spec{op, op, lop::sfix(48, 20, r, overflow::saturate), op, lop::multiplier::exact, 0, mac_kind::fused}, g);
       all_pairs(c, pe_spec{op, op, lop::sfix(12, 6, r, overflow::wrap), lop::sfix(8, 4, rounding::half_even, overflow::saturate),
@@ -336,8 +331,8 @@ TEST_CASE("lop::gemm with float operands is bit-exact with the PE", "[pe][float]
   constexpr pe_spec e4{formats::fp8_e4m3fn, formats::fp8_e4m3fn, formats::fp32, formats::fp8_e4m3fn};
   constexpr pe_spec e4_fixed{formats::fp8_e4m3fn, formats::fp8_e4m3fn,
                              lop::sfix(40, 18, rounding::half_even, overflow::saturate), formats::fp16};
-  constexpr pe_spec st{formats::fp8_e5m2, formats::fp8_e5m2, with_mode(formats::fp16, rounding::stochastic),
-                       with_mode(formats::fp8_e5m2, rounding::stochastic)};
+  constexpr pe_spec st{formats::fp8_e5m2, formats::fp8_e5m2, formats::fp16.with_rounding(rounding::stochastic),
+                       formats::fp8_e5m2.with_rounding(rounding::stochastic)};
   static_assert(lop::gemm_kernel_for(bf, 64) == lop::gemm_kernel::float32);
   static_assert(lop::gemm_kernel_for(e4, 64) == lop::gemm_kernel::float32);
   static_assert(lop::gemm_kernel_for(e4_fixed, 64) == lop::gemm_kernel::sequential);
