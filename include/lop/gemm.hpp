@@ -121,9 +121,10 @@ void gemm_model(const Eigen::MatrixBase<DA>& A, const Eigen::MatrixBase<DB>& B, 
     }
 }
 
-// Float operands as native floats (exact: at most 24 significand bits, float's range) and
-// whether every product of an A value with a B value is exact in float: all finite, and the
-// exponents of the largest and of the smallest quanta keep products inside [2^-149, 2^128).
+// Float operands as native floats and what decides whether the kernel is exact: all finite,
+// each operand exact in float (at most 24 significand bits, inside [2^-149, 2^128)), and the
+// exponents of the largest and of the smallest quanta keeping every product of an A value
+// with a B value inside [2^-149, 2^128) too.
 struct float_operands {
   std::vector<float> values;
   int top = -100000;     // |x| < 2^(top+1) for every nonzero x
@@ -177,7 +178,9 @@ bool gemm_float32(const Eigen::MatrixBase<DA>& A, const Eigen::MatrixBase<DB>& B
   const float_operands b = scan_float_rows<S.b.floating>(B);
   const bool empty = a.top < -99999 || b.top < -99999;  // some operand is all zeros
   if (!a.finite || !b.finite || !float_subnormals_work()) return false;
-  if (!empty && (a.top + b.top + 2 > 128 || a.bottom + b.bottom < -149)) return false;
+  const auto in_float = [](const float_operands& x) { return x.top <= 127 && x.bottom >= -149; };
+  if (!empty && (!in_float(a) || !in_float(b) || a.top + b.top + 2 > 128 || a.bottom + b.bottom < -149))
+    return false;
   const auto M = static_cast<std::size_t>(A.rows()), K = static_cast<std::size_t>(A.cols()),
              N = static_cast<std::size_t>(B.cols());
   constexpr std::size_t rows = 4;  // rows of C per pass: each B row loaded once for 4 outputs

@@ -351,6 +351,18 @@ TEST_CASE("lop::gemm with float operands is bit-exact with the PE", "[pe][float]
                      g.draw());
     }
   }
+  // Operands beyond float's range whose products are inside it: the native kernel must not
+  // take them (they would not convert to float exactly).
+  constexpr float_format e11m3{11, 3, 1023, true, specials::ieee, rounding::half_even, float_overflow::infinity};
+  constexpr pe_spec wide{e11m3, e11m3, formats::fp32, formats::fp32};
+  static_assert(lop::gemm_kernel_for(wide, 2) == lop::gemm_kernel::float32);
+  mat<wide> WA(1, 1), WB(1, 1);
+  WA << lop::cfloat<e11m3>(0x1p150);  // and the other way round: values below float's subnormals
+  WB << lop::cfloat<e11m3>(0x1p-30);
+  check_gemm<wide>(c, WA, WB, 1);
+  WA << lop::cfloat<e11m3>(0x1p-160);
+  WB << lop::cfloat<e11m3>(0x1p40);
+  check_gemm<wide>(c, WA, WB, 1);
   // Overflow to Inf and Inf - Inf = NaN inside the native kernel's accumulation.
   mat<bf> A(2, 3), B(3, 2);
   const lop::cfloat<formats::bf16> big(3e38), one(1.0), neg(-1.0);
