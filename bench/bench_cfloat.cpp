@@ -2,7 +2,9 @@
 // (docs/benchmarks.md). Operands: N(0, 1) samples rounded into each format (ML-like data).
 // Every benchmark runs at two sizes, each its own row: 65,536 elements (the operands and the
 // result stay in cache) and 16,777,216 elements (an ML-tensor size, streamed from memory);
-// compare each row only with the native-float row of the same size.
+// compare each row only with the native-float row of the same size. Rows named *_array use the
+// array operations (lop::add(a, b, out), include/lop/elementwise.hpp; their SIMD kernels are
+// chosen at run time); the others apply the scalar operator in a loop.
 #include <benchmark/benchmark.h>
 
 #include <algorithm>
@@ -11,6 +13,7 @@
 #include <vector>
 
 #include "lop/cfloat.hpp"
+#include "lop/elementwise.hpp"
 
 namespace {
 
@@ -43,6 +46,22 @@ void elementwise(benchmark::State& state, Op op) {
   state.SetItemsProcessed(state.iterations() * state.range(0));
 }
 
+// The same, through the array operation (c = a op b as one call).
+template <class T, class ArrayOp>
+void array_op(benchmark::State& state, ArrayOp op) {
+  const auto n = static_cast<std::size_t>(state.range(0));
+  const auto a = normal_vector<T>(n, 1), b = normal_vector<T>(n, 2);
+  std::vector<T> c(n);
+  for (auto _ : state) {
+    op(a, b, c);
+    benchmark::DoNotOptimize(c.data());
+    benchmark::ClobberMemory();
+  }
+  state.SetItemsProcessed(state.iterations() * state.range(0));
+}
+const auto add_array = [](const auto& a, const auto& b, auto& c) { lop::add(a, b, c); };
+const auto mul_array = [](const auto& a, const auto& b, auto& c) { lop::mul(a, b, c); };
+
 const auto add = [](auto x, auto y) { return x + y; };
 const auto mul = [](auto x, auto y) { return x * y; };
 
@@ -54,6 +73,12 @@ void bf16_add(benchmark::State& s) { elementwise<lop::bf16_t>(s, add); }
 void bf16_mul(benchmark::State& s) { elementwise<lop::bf16_t>(s, mul); }
 void fp16_add(benchmark::State& s) { elementwise<lop::fp16_t>(s, add); }
 void fp16_mul(benchmark::State& s) { elementwise<lop::fp16_t>(s, mul); }
+void fp8_e4m3fn_add_array(benchmark::State& s) { array_op<lop::fp8_e4m3fn_t>(s, add_array); }
+void fp8_e4m3fn_mul_array(benchmark::State& s) { array_op<lop::fp8_e4m3fn_t>(s, mul_array); }
+void bf16_add_array(benchmark::State& s) { array_op<lop::bf16_t>(s, add_array); }
+void bf16_mul_array(benchmark::State& s) { array_op<lop::bf16_t>(s, mul_array); }
+void fp16_add_array(benchmark::State& s) { array_op<lop::fp16_t>(s, add_array); }
+void fp16_mul_array(benchmark::State& s) { array_op<lop::fp16_t>(s, mul_array); }
 // The exact model without a fast path (stochastic rounding), for scale.
 using bf16_sr = lop::cfloat<lop::float_format{8, 7, 127, true, lop::specials::ieee, lop::rounding::stochastic,
                                               lop::float_overflow::infinity}>;
@@ -66,10 +91,16 @@ BENCHMARK(native_float_add)->Arg(in_cache)->Arg(out_of_cache);
 BENCHMARK(fp8_e4m3fn_add)->Arg(in_cache)->Arg(out_of_cache);
 BENCHMARK(bf16_add)->Arg(in_cache)->Arg(out_of_cache);
 BENCHMARK(fp16_add)->Arg(in_cache)->Arg(out_of_cache);
+BENCHMARK(fp8_e4m3fn_add_array)->Arg(in_cache)->Arg(out_of_cache);
+BENCHMARK(bf16_add_array)->Arg(in_cache)->Arg(out_of_cache);
+BENCHMARK(fp16_add_array)->Arg(in_cache)->Arg(out_of_cache);
 BENCHMARK(bf16_stochastic_add)->Arg(in_cache);
 BENCHMARK(native_float_mul)->Arg(in_cache)->Arg(out_of_cache);
 BENCHMARK(fp8_e4m3fn_mul)->Arg(in_cache)->Arg(out_of_cache);
 BENCHMARK(bf16_mul)->Arg(in_cache)->Arg(out_of_cache);
 BENCHMARK(fp16_mul)->Arg(in_cache)->Arg(out_of_cache);
+BENCHMARK(fp8_e4m3fn_mul_array)->Arg(in_cache)->Arg(out_of_cache);
+BENCHMARK(bf16_mul_array)->Arg(in_cache)->Arg(out_of_cache);
+BENCHMARK(fp16_mul_array)->Arg(in_cache)->Arg(out_of_cache);
 
 }  // namespace

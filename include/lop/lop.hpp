@@ -2,6 +2,7 @@
 #pragma once
 #include "lop/cfloat.hpp"
 #include "lop/eigen.hpp"
+#include "lop/elementwise.hpp"
 #include "lop/fixed.hpp"
 #include "lop/float_format.hpp"
 #include "lop/fmt.hpp"
