@@ -259,8 +259,14 @@ inline constexpr bool wide_simd = false;
 
 // Filling a table at compile time costs about 1 s of compile time per format and operation
 // used in a translation unit; define LOP_CFLOAT_CONSTEXPR_TABLES=0 to use the formula instead.
+// Clang's default limit on constant-evaluation steps (-fconstexpr-steps) is below what a table
+// takes, so Clang builds compute the formula unless asked otherwise.
 #ifndef LOP_CFLOAT_CONSTEXPR_TABLES
+#if defined(__clang__)
+#define LOP_CFLOAT_CONSTEXPR_TABLES 0
+#else
 #define LOP_CFLOAT_CONSTEXPR_TABLES 1
+#endif
 #endif
 
 template <float_format F>

@@ -27,6 +27,7 @@
 
 #if !defined(LOP_NO_RUNTIME_SIMD) && defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #define LOP_X86_SIMD 1
+#include <cpuid.h>
 #include <immintrin.h>
 #else
 #define LOP_X86_SIMD 0
@@ -81,8 +82,13 @@ inline constexpr bool half_kernel_ok =
 
 #if LOP_X86_SIMD
 
+// AVX2 (which __builtin_cpu_supports reports only where the OS saves the ymm registers) and
+// F16C (CPUID leaf 1, ecx; not a feature name every compiler's builtin knows).
 [[nodiscard]] inline bool cpu_has_avx2_f16c() noexcept {
-  static const bool yes = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("f16c");
+  static const bool yes = [] {
+    unsigned eax = 0, ebx = 0, ecx = 0, edx = 0;
+    return __builtin_cpu_supports("avx2") && __get_cpuid(1, &eax, &ebx, &ecx, &edx) != 0 && (ecx & bit_F16C) != 0;
+  }();
   return yes;
 }
 
