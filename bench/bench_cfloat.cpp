@@ -33,20 +33,7 @@ std::vector<T> normal_vector(std::size_t n, unsigned seed) {
   return v;
 }
 
-template <class T, class Op>
-void elementwise(benchmark::State& state, Op op) {
-  const auto n = static_cast<std::size_t>(state.range(0));
-  const auto a = normal_vector<T>(n, 1), b = normal_vector<T>(n, 2);
-  std::vector<T> c(n);
-  for (auto _ : state) {
-    for (std::size_t i = 0; i < n; ++i) c[i] = op(a[i], b[i]);
-    benchmark::DoNotOptimize(c.data());
-    benchmark::ClobberMemory();
-  }
-  state.SetItemsProcessed(state.iterations() * state.range(0));
-}
-
-// The same, through the array operation (c = a op b as one call).
+// c = a (op) b over n elements; `op(a, b, c)` computes the whole array.
 template <class T, class ArrayOp>
 void array_op(benchmark::State& state, ArrayOp op) {
   const auto n = static_cast<std::size_t>(state.range(0));
@@ -58,6 +45,13 @@ void array_op(benchmark::State& state, ArrayOp op) {
     benchmark::ClobberMemory();
   }
   state.SetItemsProcessed(state.iterations() * state.range(0));
+}
+// The same with a scalar operation in a loop: c[i] = op(a[i], b[i]).
+template <class T, class Op>
+void elementwise(benchmark::State& state, Op op) {
+  array_op<T>(state, [op](const std::vector<T>& a, const std::vector<T>& b, std::vector<T>& c) {
+    for (std::size_t i = 0; i < c.size(); ++i) c[i] = op(a[i], b[i]);
+  });
 }
 const auto add_array = [](const auto& a, const auto& b, auto& c) { lop::add(a, b, c); };
 const auto mul_array = [](const auto& a, const auto& b, auto& c) { lop::mul(a, b, c); };
