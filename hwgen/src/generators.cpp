@@ -313,6 +313,10 @@ design lfsr(int draws) {
 design processing_element(const pe_spec& s) {
   if (const char* e = validate(s)) throw format_error("lop-hwgen: invalid PE " + to_string(s) + ": " + e);
   if (s.float_operands()) return float_processing_element(s);
+  if (!s.mul.is_exact())
+    throw format_error("lop-hwgen: " + to_string(s) + ": no hardware generator for the approximate multiplier " +
+                       to_string(s.mul) + " yet; generate PEs with mul=exact (the C++ model lop::pe_model "
+                       "computes every multiplier)");
   const fixed_format prod = product_format(s.a.fixed, s.b.fixed);
   const fixed_format sum = sum_format(s.acc.fixed, prod);
   const bool acc_st = s.acc.fixed.round == rounding::stochastic;

@@ -31,9 +31,6 @@ enum class overflow : std::uint8_t {
   saturate_zero,       // out-of-range values become 0
 };
 
-// Multipliers a PE can use. Issue-4 approximate multipliers extend this.
-enum class multiplier : std::uint8_t { exact };
-
 // A fixed-point format: value = raw * 2^-frac, raw a `width`-bit two's-complement (signed)
 // or binary (unsigned) integer. frac may be negative or larger than width.
 struct fixed_format {
@@ -113,7 +110,6 @@ inline constexpr std::array<std::string_view, 7> rounding_names{
     "floor", "toward_zero", "half_up", "half_away", "half_even", "stochastic", "ceil"};
 inline constexpr std::array<std::string_view, 4> overflow_names{
     "wrap", "saturate", "saturate_symmetric", "saturate_zero"};
-inline constexpr std::array<std::string_view, 1> multiplier_names{"exact"};
 }  // namespace detail
 
 [[nodiscard]] constexpr std::string_view to_string(rounding r) noexcept {
@@ -121,9 +117,6 @@ inline constexpr std::array<std::string_view, 1> multiplier_names{"exact"};
 }
 [[nodiscard]] constexpr std::string_view to_string(overflow o) noexcept {
   return detail::overflow_names[static_cast<std::size_t>(o)];
-}
-[[nodiscard]] constexpr std::string_view to_string(multiplier m) noexcept {
-  return detail::multiplier_names[static_cast<std::size_t>(m)];
 }
 
 // nullptr when f is a valid format, otherwise what is wrong and how to fix it.
@@ -218,6 +211,23 @@ class descriptor_reader {
       msg += n;
     }
     fail(msg);
+  }
+  // key=value[,key=value...]: read_value(key) reads one value and returns the key's bit (0 for
+  // an unknown key); `what` names the keys ("PE field") and `expected` lists them. A key may
+  // appear once. Returns the bits of the keys seen.
+  template <class ReadValue>
+  unsigned key_values(ReadValue read_value, const char* what, const char* expected) {
+    unsigned seen = 0;
+    do {
+      const descriptor_reader at = *this;
+      const std::string key(word());
+      expect('=');
+      const unsigned bit = read_value(std::string_view(key));
+      if (bit == 0) at.fail("unknown " + std::string(what) + " '" + key + "'; expected " + expected);
+      if ((seen & bit) != 0) at.fail(std::string(what) + " '" + key + "' given twice");
+      seen |= bit;
+    } while (peek(',') && (expect(','), true));
+    return seen;
   }
   void keyword(std::string_view kw) {
     const std::size_t at = pos_;

@@ -52,6 +52,7 @@ template <class T>
 // (float32: when the operand scan fails).
 [[nodiscard]] constexpr gemm_kernel choose_kernel(const pe_spec& s, long depth) noexcept {
   if (s.float_operands()) return float32_kernel_applies(s) ? gemm_kernel::float32 : gemm_kernel::sequential;
+  if (!s.mul.is_exact()) return gemm_kernel::sequential;  // approximate products: the PE model
   const fixed_format p = product_format(s.a.fixed, s.b.fixed);
   const fixed_format& acc = s.acc.fixed;
   if (acc.round == rounding::stochastic || s.out.fixed.round == rounding::stochastic) return gemm_kernel::sequential;

@@ -1,5 +1,6 @@
 // The umbrella header: everything in the header-only library.
 #pragma once
+#include "lop/approximate.hpp"
 #include "lop/cfloat.hpp"
 #include "lop/eigen.hpp"
 #include "lop/elementwise.hpp"
@@ -8,6 +9,8 @@
 #include "lop/fmt.hpp"
 #include "lop/format.hpp"
 #include "lop/gemm.hpp"
+#include "lop/metrics.hpp"
+#include "lop/multiplier.hpp"
 #include "lop/pe.hpp"
 #include "lop/pe_spec.hpp"
 #include "lop/rounding.hpp"

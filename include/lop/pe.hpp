@@ -9,6 +9,7 @@
 #include <string>
 
 #include "lop/detail/float_core.hpp"
+#include "lop/approximate.hpp"
 #include "lop/detail/int128.hpp"
 #include "lop/pe_spec.hpp"
 #include "lop/rounding.hpp"
@@ -67,7 +68,9 @@ class pe_model {
       const fixed_format& C = spec_.acc.fixed;
       const fixed_format prod = product_format(A, B);
       const fixed_format sum = sum_format(C, prod);
-      const raw s = detail::shl(base, sum.frac - C.frac) + detail::shl(a * b, sum.frac - prod.frac);
+      const raw p = spec_.mul.is_exact() ? a * b
+                                         : multiply_raw(spec_.mul, a, {A.width, A.is_signed}, b, {B.width, B.is_signed});
+      const raw s = detail::shl(base, sum.frac - C.frac) + detail::shl(p, sum.frac - prod.frac);
       acc_ = detail::quantize_raw(s, sum.frac, C, draw(spec_.acc));
     }
     out_ = detail::convert_raw(spec_.out, spec_.acc, acc_, draw(spec_.out));

@@ -9,6 +9,7 @@
 
 #include "lop/float_format.hpp"
 #include "lop/format.hpp"
+#include "lop/multiplier.hpp"
 
 namespace lop {
 
@@ -84,7 +85,7 @@ inline constexpr int max_float_fed_acc_width = 88;
   for (const number_format* f : {&s.a, &s.b, &s.acc, &s.out})
     if (const char* e = validate(*f)) return e;
   if (s.pipeline < 0 || s.pipeline > max_pipeline) return "pipeline must be 0, 1 or 2";
-  if (static_cast<unsigned>(s.mul) > static_cast<unsigned>(multiplier::exact)) return "unknown multiplier";
+  if (const char* e = validate(s.mul)) return e;
   if (static_cast<unsigned>(s.mac) > static_cast<unsigned>(mac_kind::unfused)) return "unknown MAC kind";
   if (s.a.kind != s.b.kind)
     return "a and b must both be fixed or both be float; convert one operand to the other's kind";
@@ -101,9 +102,9 @@ inline constexpr int max_float_fed_acc_width = 88;
       return "the exact unsigned product of a and b needs more than 127 bits; narrow the operands";
     if (sum_format(s.acc.fixed, product_format(a, b)).width > max_signed_width)
       return "acc + a*b needs more than 128 bits; narrow acc or move its fraction point closer to the product's";
-    return nullptr;
+    return validate(s.mul, a.width, b.width);
   }
-  if (s.mul != multiplier::exact) return "float operands take the exact multiplier only";
+  if (!s.mul.is_exact()) return "float operands take the exact multiplier only (approximate multipliers act on fixed-point raws)";
   if (s.acc.is_fixed() && s.acc.fixed.width > max_float_fed_acc_width)
     return "a fixed accumulator fed by float products must be at most 88 bits wide";
   if (s.acc.is_fixed() && s.acc.fixed.frac > max_abs_frac - 34)
@@ -134,37 +135,56 @@ namespace detail {
   return read_float_format(r);
 }
 
+// exact | truncated<t=N[,correction=...]> | broken_array<h=N,v=N> | mitchell[<correction=...>]
+// | drum<k=N>; parameters in any order.
+[[nodiscard]] inline multiplier read_multiplier(descriptor_reader& r) {
+  multiplier m{};
+  m.kind = r.enumerator<multiplier_kind>(multiplier_kind_names, "multiplier");
+  unsigned seen = 0;
+  if (r.peek('<')) {
+    r.expect('<');
+    seen = r.key_values(
+        [&](std::string_view key) -> unsigned {
+          if (key == "t") return m.t = r.integer(), 1U;
+          if (key == "h") return m.h = r.integer(), 2U;
+          if (key == "v") return m.v = r.integer(), 4U;
+          if (key == "k") return m.k = r.integer(), 8U;
+          if (key == "correction") return m.correction = r.enumerator<mul_correction>(correction_names, "correction"), 16U;
+          return 0U;
+        },
+        "multiplier parameter", "t, h, v, k or correction");
+    r.expect('>');
+  }
+  const unsigned needed = m.kind == multiplier_kind::truncated      ? 1U
+                          : m.kind == multiplier_kind::broken_array ? 2U | 4U
+                          : m.kind == multiplier_kind::drum         ? 8U
+                                                                    : 0U;
+  if ((seen & needed) != needed)
+    r.fail(std::string(to_string(m.kind)) + " needs its parameters: " +
+           (m.kind == multiplier_kind::truncated      ? "truncated<t=N> (columns dropped)"
+            : m.kind == multiplier_kind::broken_array ? "broken_array<h=N,v=N> (rows and columns dropped)"
+                                                      : "drum<k=N> (segment bits)"));
+  if (const char* e = validate(m)) r.fail(e);
+  return m;
+}
+
 // pe<a=...,b=...,acc=...,out=...[,mul=exact][,pipeline=N][,mac=fused|unfused]>, keys in any order.
 [[nodiscard]] inline pe_spec read_pe_spec(descriptor_reader& r) {
   r.keyword("pe");
   r.expect('<');
   pe_spec p{};
-  unsigned seen = 0;
-  do {
-    const descriptor_reader at = r;
-    const std::string_view key = r.word();
-    r.expect('=');
-    unsigned bit = 0;
-    if (key == "a") {
-      p.a = read_number_format(r), bit = 1;
-    } else if (key == "b") {
-      p.b = read_number_format(r), bit = 2;
-    } else if (key == "acc") {
-      p.acc = read_number_format(r), bit = 4;
-    } else if (key == "out") {
-      p.out = read_number_format(r), bit = 8;
-    } else if (key == "mul") {
-      p.mul = r.enumerator<multiplier>(multiplier_names, "multiplier"), bit = 16;
-    } else if (key == "pipeline") {
-      p.pipeline = r.integer(), bit = 32;
-    } else if (key == "mac") {
-      p.mac = r.enumerator<mac_kind>(mac_kind_names, "MAC kind"), bit = 64;
-    } else {
-      at.fail("unknown PE field '" + std::string(key) + "'; expected a, b, acc, out, mul, pipeline, mac");
-    }
-    if ((seen & bit) != 0) at.fail("field '" + std::string(key) + "' given twice");
-    seen |= bit;
-  } while (r.peek(',') && (r.expect(','), true));
+  const unsigned seen = r.key_values(
+      [&](std::string_view key) -> unsigned {
+        if (key == "a") return p.a = read_number_format(r), 1U;
+        if (key == "b") return p.b = read_number_format(r), 2U;
+        if (key == "acc") return p.acc = read_number_format(r), 4U;
+        if (key == "out") return p.out = read_number_format(r), 8U;
+        if (key == "mul") return p.mul = read_multiplier(r), 16U;
+        if (key == "pipeline") return p.pipeline = r.integer(), 32U;
+        if (key == "mac") return p.mac = r.enumerator<mac_kind>(mac_kind_names, "MAC kind"), 64U;
+        return 0U;
+      },
+      "PE field", "a, b, acc, out, mul, pipeline, mac");
   r.expect('>');
   if ((seen & 15U) != 15U) r.fail("a PE needs all of a=, b=, acc= and out=");
   if (const char* e = validate(p)) r.fail(e);
@@ -172,6 +192,11 @@ namespace detail {
 }
 
 }  // namespace detail
+
+// Parse a multiplier's text (canonical or with parameters in any order). Throws lop::format_error.
+[[nodiscard]] inline multiplier parse_multiplier(std::string_view text) {
+  return detail::parse_whole(text, detail::read_multiplier);
+}
 
 // Parse the canonical text (or its shortened form with defaults). Throws lop::format_error.
 [[nodiscard]] inline pe_spec parse_pe_spec(std::string_view text) {

@@ -1,0 +1,155 @@
+// The C++ models of lop's multipliers (lop/multiplier.hpp): the raw product of two integer
+// operands as each multiplier computes it, bit-exact with the generated hardware
+// (docs/multipliers.md has the definitions). For fixed-point operands the product keeps the
+// exact product's format (product_format(a, b)); only its raw value is approximate.
+#pragma once
+#include <algorithm>
+#include <bit>
+#include <cstdint>
+
+#include "lop/detail/int128.hpp"
+#include "lop/fixed.hpp"
+#include "lop/format.hpp"
+#include "lop/multiplier.hpp"
+
+namespace lop {
+
+// The shape of a multiplier operand: its width and whether its raw value is two's complement.
+struct operand_shape {
+  int width = 8;
+  bool is_signed = false;
+  friend constexpr bool operator==(const operand_shape&, const operand_shape&) = default;
+};
+
+namespace detail {
+
+// The sum of the partial products a_i * b_j * 2^(i+j) of the operands' bit patterns, over the
+// rows j >= h and the columns i + j >= v. Signed operands weigh their top bit -2^(w-1) (the
+// two's complement value), so a term with exactly one sign bit is negative. With h = v = 0 it
+// is the exact product.
+[[nodiscard]] constexpr i128 partial_products(std::uint64_t a_bits, operand_shape sa, std::uint64_t b_bits,
+                                              operand_shape sb, int h, int v) noexcept {
+  i128 sum = 0;
+  for (int j = h; j < sb.width; ++j) {
+    if (((b_bits >> j) & 1U) == 0) continue;
+    const int lo = std::max(0, v - j);
+    if (lo >= sa.width) continue;
+    const std::uint64_t kept = a_bits & ~((std::uint64_t{1} << lo) - 1U);
+    i128 row = static_cast<i128>(kept);
+    if (sa.is_signed && ((kept >> (sa.width - 1)) & 1U) != 0) row -= static_cast<i128>(1) << sa.width;
+    if (sb.is_signed && j == sb.width - 1) row = -row;
+    sum += row * (static_cast<i128>(1) << j);
+  }
+  return sum;
+}
+
+[[nodiscard]] constexpr std::uint64_t all_ones(int w) noexcept {
+  return w >= 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << w) - 1U;
+}
+
+// The truncated multiplier's constant correction: the expected value of the dropped bits for
+// independent uniform operand bits (each product bit is 1 with probability 1/4), rounded to
+// the nearest integer, ties to even.
+[[nodiscard]] constexpr i128 truncation_constant(operand_shape sa, operand_shape sb, int t) noexcept {
+  const std::uint64_t oa = all_ones(sa.width);
+  const std::uint64_t ob = all_ones(sb.width);
+  const i128 dropped = partial_products(oa, sa, ob, sb, 0, 0) - partial_products(oa, sa, ob, sb, 0, t);
+  const i128 q = dropped >> 2;  // floor
+  const auto r = static_cast<int>(dropped & 3);
+  return q + ((r > 2 || (r == 2 && (q & 1) != 0)) ? 1 : 0);
+}
+
+// Mitchell's product of magnitudes x, y: log2 v ~ k + f with f = v / 2^k - 1 (k the leading
+// one's position), the two logs added (plus 2^-4 with the constant correction) and the sum's
+// antilog taken the same piecewise-linear way, 2^K (1 + f) for a fraction f < 1 and 2^(K+1) f
+// otherwise; the fraction bits below the integer point are dropped. Fractions are kept with
+// F bits, F the wider operand width: every operand's fraction fits exactly.
+[[nodiscard]] constexpr u128 mitchell_magnitude(std::uint64_t x, std::uint64_t y, int F, bool corrected) noexcept {
+  if (x == 0 || y == 0) return 0;
+  const int k1 = std::bit_width(x) - 1;
+  const int k2 = std::bit_width(y) - 1;
+  const u128 one = static_cast<u128>(1) << F;
+  u128 s = (static_cast<u128>(x - (std::uint64_t{1} << k1)) << (F - k1)) +
+           (static_cast<u128>(y - (std::uint64_t{1} << k2)) << (F - k2));
+  if (corrected) s += one >> 4;
+  int e = k1 + k2;
+  u128 mant = s;
+  if (s < one) {
+    mant = one + s;
+  } else {
+    e += 1;
+  }
+  return (mant << e) >> F;
+}
+
+// DRUM's product of magnitudes x, y (Hashemi, Bahar and Reda, ICCAD 2015): an operand below 2^k
+// is used as is; otherwise its k bits from the leading one down, with the lowest of them set
+// to 1 (which makes the truncation unbiased), and the product shifted back.
+[[nodiscard]] constexpr u128 drum_magnitude(std::uint64_t x, std::uint64_t y, int k) noexcept {
+  const auto segment = [k](std::uint64_t v, int& shift) {
+    if (v < (std::uint64_t{1} << k)) {
+      shift = 0;
+      return v;
+    }
+    shift = std::bit_width(v) - k;
+    return (v >> shift) | 1U;
+  };
+  int sx = 0;
+  int sy = 0;
+  const std::uint64_t a = segment(x, sx);
+  const std::uint64_t b = segment(y, sy);
+  return static_cast<u128>(a * b) << (sx + sy);
+}
+
+}  // namespace detail
+
+// The raw product of raw operands a (shape sa) and b (shape sb) under multiplier m. Signed
+// Mitchell and DRUM multiply the magnitudes and give the product the sign of a * b (as the
+// published signed designs do); the array-based ones drop bits of the two's-complement
+// partial-product array. Preconditions: validate(m, sa.width, sb.width) == nullptr, and a, b
+// in their shapes' ranges.
+[[nodiscard]] constexpr detail::i128 multiply_raw(const multiplier& m, detail::i128 a, operand_shape sa, detail::i128 b,
+                                                  operand_shape sb) noexcept {
+  using detail::i128;
+  using detail::u128;
+  const auto bits = [](i128 v, operand_shape s) {
+    return static_cast<std::uint64_t>(static_cast<u128>(v) & detail::all_ones(s.width));
+  };
+  switch (m.kind) {
+    case multiplier_kind::exact: return a * b;
+    case multiplier_kind::truncated: {
+      const i128 kept = detail::partial_products(bits(a, sa), sa, bits(b, sb), sb, 0, m.t);
+      if (m.correction == mul_correction::constant) return kept + detail::truncation_constant(sa, sb, m.t);
+      if (m.correction == mul_correction::variable && m.t > 0) {
+        const i128 column = detail::partial_products(bits(a, sa), sa, bits(b, sb), sb, 0, m.t - 1) - kept;
+        return kept + 2 * column;
+      }
+      return kept;
+    }
+    case multiplier_kind::broken_array: return detail::partial_products(bits(a, sa), sa, bits(b, sb), sb, m.h, m.v);
+    case multiplier_kind::mitchell:
+    case multiplier_kind::drum: {
+      const bool negative = (a < 0) != (b < 0);
+      const auto x = static_cast<std::uint64_t>(a < 0 ? -a : a);
+      const auto y = static_cast<std::uint64_t>(b < 0 ? -b : b);
+      const u128 mag = m.kind == multiplier_kind::drum
+                           ? detail::drum_magnitude(x, y, m.k)
+                           : detail::mitchell_magnitude(x, y, std::max(sa.width, sb.width),
+                                                        m.correction == mul_correction::constant);
+      return negative ? -static_cast<i128>(mag) : static_cast<i128>(mag);
+    }
+  }
+  return 0;
+}
+
+// a * b through multiplier M, in the exact product's format.
+template <multiplier M, fixed_format A, fixed_format B>
+[[nodiscard]] constexpr fixed<product_format(A, B)> multiply(const fixed<A>& a, const fixed<B>& b) noexcept {
+  static_assert(validate(M, A.width, B.width) == nullptr,
+                "lop::multiply: this multiplier cannot multiply these operand formats; "
+                "lop::validate(M, A.width, B.width) says why");
+  return fixed<product_format(A, B)>::from_bits(
+      multiply_raw(M, a.raw(), {A.width, A.is_signed}, b.raw(), {B.width, B.is_signed}));
+}
+
+}  // namespace lop

@@ -1,0 +1,130 @@
+// The multiplier of a processing element: exact, or one of the approximate families
+// (docs/multipliers.md gives each definition, with its published origin and the conventions
+// for signed operands). A multiplier acts on the operands' raw integers: a fixed-point
+// product keeps the exact product's format, only its raw value is approximate.
+#pragma once
+#include <algorithm>
+#include <array>
+#include <bit>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace lop {
+
+enum class multiplier_kind : std::uint8_t {
+  exact,         // a * b
+  truncated,     // partial-product bits in the t least-significant columns dropped
+  broken_array,  // broken-array multiplier: the h lowest rows and the v lowest columns dropped
+  mitchell,      // Mitchell's logarithmic multiplier (piecewise-linear log2 and antilog)
+  drum,          // DRUM: k-bit segments from each operand's leading one, lsb set to 1
+};
+
+// The compensation a truncated or Mitchell multiplier adds.
+enum class mul_correction : std::uint8_t {
+  none,
+  constant,  // truncated: the expected value of the dropped bits; Mitchell: 2^-4 in the log sum
+  variable,  // truncated: the bits of column t-1 added again one column up (VCTM)
+};
+
+struct multiplier {
+  multiplier_kind kind = multiplier_kind::exact;
+  int t = 0;  // truncated: columns dropped
+  int h = 0;  // broken_array: horizontal break level (rows b_0 .. b_{h-1} dropped)
+  int v = 0;  // broken_array: vertical break level (columns 0 .. v-1 dropped)
+  int k = 0;  // drum: segment width
+  mul_correction correction = mul_correction::none;
+
+  static const multiplier exact;  // multiplier::exact, the default
+
+  [[nodiscard]] static constexpr multiplier truncated(int t, mul_correction c = mul_correction::none) noexcept {
+    return {multiplier_kind::truncated, t, 0, 0, 0, c};
+  }
+  [[nodiscard]] static constexpr multiplier broken_array(int h, int v) noexcept {
+    return {multiplier_kind::broken_array, 0, h, v, 0, mul_correction::none};
+  }
+  [[nodiscard]] static constexpr multiplier mitchell(mul_correction c = mul_correction::none) noexcept {
+    return {multiplier_kind::mitchell, 0, 0, 0, 0, c};
+  }
+  [[nodiscard]] static constexpr multiplier drum(int k) noexcept {
+    return {multiplier_kind::drum, 0, 0, 0, k, mul_correction::none};
+  }
+  [[nodiscard]] constexpr bool is_exact() const noexcept { return kind == multiplier_kind::exact; }
+  friend constexpr bool operator==(const multiplier&, const multiplier&) = default;
+};
+inline constexpr multiplier multiplier::exact{};
+
+// Approximate multipliers take operands of at most this many bits (their products fit 64 bits).
+inline constexpr int max_approximate_operand_width = 32;
+
+namespace detail {
+inline constexpr std::array<std::string_view, 5> multiplier_kind_names{"exact", "truncated", "broken_array",
+                                                                       "mitchell", "drum"};
+inline constexpr std::array<std::string_view, 3> correction_names{"none", "constant", "variable"};
+}  // namespace detail
+
+[[nodiscard]] constexpr std::string_view to_string(multiplier_kind k) noexcept {
+  return detail::multiplier_kind_names[static_cast<std::size_t>(k)];
+}
+[[nodiscard]] constexpr std::string_view to_string(mul_correction c) noexcept {
+  return detail::correction_names[static_cast<std::size_t>(c)];
+}
+
+// nullptr when m is a well-formed multiplier on its own; operand-dependent limits are checked
+// by validate(m, wa, wb).
+[[nodiscard]] constexpr const char* validate(const multiplier& m) noexcept {
+  if (static_cast<unsigned>(m.kind) > static_cast<unsigned>(multiplier_kind::drum)) return "unknown multiplier";
+  if (static_cast<unsigned>(m.correction) > static_cast<unsigned>(mul_correction::variable))
+    return "unknown multiplier correction";
+  const bool uses_t = m.kind == multiplier_kind::truncated;
+  const bool uses_hv = m.kind == multiplier_kind::broken_array;
+  const bool uses_k = m.kind == multiplier_kind::drum;
+  if ((!uses_t && m.t != 0) || (!uses_hv && (m.h != 0 || m.v != 0)) || (!uses_k && m.k != 0))
+    return "a parameter was given that this multiplier does not take (t: truncated; h, v: broken_array; k: drum)";
+  if (m.correction != mul_correction::none && m.kind != multiplier_kind::truncated && m.kind != multiplier_kind::mitchell)
+    return "only truncated and mitchell multipliers take a correction";
+  if (m.kind == multiplier_kind::mitchell && m.correction == mul_correction::variable)
+    return "mitchell takes correction=none or correction=constant";
+  if (m.t < 0 || m.h < 0 || m.v < 0) return "t, h and v must be at least 0";
+  if (uses_k && m.k < 2) return "drum needs k >= 2 (the segment's lsb is forced to 1)";
+  return nullptr;
+}
+
+// nullptr when m can multiply operands of wa and wb bits, otherwise what to change.
+[[nodiscard]] constexpr const char* validate(const multiplier& m, int wa, int wb) noexcept {
+  if (const char* e = validate(m)) return e;
+  if (m.is_exact()) return nullptr;
+  if (wa > max_approximate_operand_width || wb > max_approximate_operand_width)
+    return "approximate multipliers take operands of at most 32 bits; use narrower operand formats";
+  if (m.t > wa + wb) return "truncated: t must be at most the product width (the sum of the operand widths)";
+  if (m.kind == multiplier_kind::truncated && m.correction == mul_correction::variable && m.t < 1)
+    return "truncated with correction=variable needs t >= 1 (it adds column t-1 again)";
+  if (m.h > wb) return "broken_array: h must be at most b's width (the number of partial-product rows)";
+  if (m.v > wa + wb) return "broken_array: v must be at most the product width";
+  if (m.kind == multiplier_kind::drum && m.k > std::max(wa, wb))
+    return "drum: k must be at most the wider operand's width";
+  if (m.kind == multiplier_kind::mitchell && m.correction == mul_correction::constant && std::max(wa, wb) < 4)
+    return "mitchell with correction=constant needs an operand of at least 4 bits (the correction is 2^-4)";
+  return nullptr;
+}
+
+// Canonical text: exact, truncated<t=6[,correction=constant|variable]>, broken_array<h=2,v=6>,
+// mitchell[<correction=constant>], drum<k=6>.
+[[nodiscard]] inline std::string to_string(const multiplier& m) {
+  std::string s(to_string(m.kind));
+  const auto corr = [&] { return "correction=" + std::string(to_string(m.correction)); };
+  switch (m.kind) {
+    case multiplier_kind::exact: break;
+    case multiplier_kind::truncated:
+      s += "<t=" + std::to_string(m.t) + (m.correction == mul_correction::none ? "" : "," + corr()) + ">";
+      break;
+    case multiplier_kind::broken_array: s += "<h=" + std::to_string(m.h) + ",v=" + std::to_string(m.v) + ">"; break;
+    case multiplier_kind::mitchell:
+      if (m.correction != mul_correction::none) s += "<" + corr() + ">";
+      break;
+    case multiplier_kind::drum: s += "<k=" + std::to_string(m.k) + ">"; break;
+  }
+  return s;
+}
+
+}  // namespace lop

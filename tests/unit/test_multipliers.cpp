@@ -1,0 +1,316 @@
+// lop's multiplier models (lop/approximate.hpp) against independent references written here
+// from the published definitions, exhaustively over every operand pair of 8x8 (and mixed
+// 6x5, 4x4) unsigned, signed and mixed-signedness operands; the descriptor text round trip
+// and its errors; the PE model with an approximate multiplier against a hand-run MAC; and
+// lop::metrics against known facts (an exact multiplier has no error, a truncated one's
+// worst case is the all-ones dropped sum, constant correction centres the mean error within
+// half a unit, Mitchell's worst relative error is 1/9).
+#include <catch2/catch.hpp>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "lop/approximate.hpp"
+#include "lop/gemm.hpp"
+#include "lop/metrics.hpp"
+#include "lop/pe.hpp"
+#include "lop/pe_spec.hpp"
+#include "test_util.hpp"
+
+namespace {
+
+using lop::multiplier;
+using lop::mul_correction;
+using lop::operand_shape;
+using lop::detail::i128;
+using unit::checker;
+
+// The value weight of bit i of an operand: -2^(w-1) for a signed operand's top bit.
+i128 weight(operand_shape s, int i) {
+  const i128 w = static_cast<i128>(1) << i;
+  return s.is_signed && i == s.width - 1 ? -w : w;
+}
+int bit(i128 v, int i) { return static_cast<int>((v >> i) & 1); }  // two's complement bits
+
+// Sum of the kept cells (i, j) of the partial-product array: keep(i, j) decides.
+template <class Keep>
+i128 array_sum(i128 a, operand_shape sa, i128 b, operand_shape sb, Keep keep) {
+  i128 s = 0;
+  for (int i = 0; i < sa.width; ++i)
+    for (int j = 0; j < sb.width; ++j)
+      if (keep(i, j) && bit(a, i) == 1 && bit(b, j) == 1) s += weight(sa, i) * weight(sb, j);
+  return s;
+}
+
+// Truncated multiplier with Schulte & Swartzlander's constant: the dropped cells' expected
+// value (each cell is 1 with probability 1/4), to the nearest integer, ties to even.
+i128 ref_truncated(i128 a, operand_shape sa, i128 b, operand_shape sb, int t, mul_correction c) {
+  i128 r = array_sum(a, sa, b, sb, [t](int i, int j) { return i + j >= t; });
+  if (c == mul_correction::constant) {
+    i128 four_e = 0;  // 4 * expected dropped value
+    for (int i = 0; i < sa.width; ++i)
+      for (int j = 0; j < sb.width; ++j)
+        if (i + j < t) four_e += weight(sa, i) * weight(sb, j);
+    // round(four_e / 4), ties to even, written with a remainder in [0, 4)
+    i128 q = four_e / 4;
+    i128 rem = four_e - 4 * q;
+    if (rem < 0) {
+      rem += 4;
+      q -= 1;
+    }
+    if (rem > 2 || (rem == 2 && (q % 2 != 0))) q += 1;
+    r += q;
+  } else if (c == mul_correction::variable) {  // King & Swartzlander: column t-1 counted twice
+    r += 2 * array_sum(a, sa, b, sb, [t](int i, int j) { return i + j == t - 1; });
+  }
+  return r;
+}
+
+i128 ref_broken_array(i128 a, operand_shape sa, i128 b, operand_shape sb, int h, int v) {
+  return array_sum(a, sa, b, sb, [h, v](int i, int j) { return j >= h && i + j >= v; });
+}
+
+// Mitchell, with x = 2^k1 + f1, y = 2^k2 + f2: 2^(k1+k2) (1 + f1/2^k1 + f2/2^k2) is the
+// integer 2^(k1+k2) + f1 2^k2 + f2 2^k1 when the fractions sum below 1, else
+// 2^(k1+k2+1) (fraction sum) = 2 (f1 2^k2 + f2 2^k1). The corrected variant adds 1/16 to the
+// fraction sum: in units of 2^(k1+k2)/16, then floored.
+i128 ref_mitchell_mag(i128 x, i128 y, bool corrected) {
+  if (x == 0 || y == 0) return 0;
+  int k1 = 0, k2 = 0;
+  while ((x >> (k1 + 1)) != 0) ++k1;
+  while ((y >> (k2 + 1)) != 0) ++k2;
+  const i128 p = static_cast<i128>(1) << (k1 + k2);
+  const i128 s16 = 16 * ((x - (static_cast<i128>(1) << k1)) * (static_cast<i128>(1) << k2) +
+                         (y - (static_cast<i128>(1) << k2)) * (static_cast<i128>(1) << k1)) +
+                   (corrected ? p : 0);
+  return s16 < 16 * p ? (16 * p + s16) / 16 : (2 * s16) / 16;
+}
+
+// DRUM: an operand >= 2^k keeps the k bits from its leading one down, with the lowest set to 1.
+i128 ref_drum_mag(i128 x, i128 y, int k) {
+  const auto seg = [k](i128 v, int& shift) {
+    shift = 0;
+    while ((v >> shift) >= (static_cast<i128>(1) << k)) ++shift;
+    return shift == 0 ? v : ((v >> shift) | 1);
+  };
+  int sx = 0, sy = 0;
+  const i128 a = seg(x, sx), b = seg(y, sy);
+  return (a * b) << (sx + sy);
+}
+
+template <class Mag>
+i128 sign_magnitude(i128 a, i128 b, Mag mag) {
+  const i128 m = mag(a < 0 ? -a : a, b < 0 ? -b : b);
+  return (a < 0) != (b < 0) ? -m : m;
+}
+
+i128 reference(const multiplier& m, i128 a, operand_shape sa, i128 b, operand_shape sb) {
+  switch (m.kind) {
+    case lop::multiplier_kind::exact: return a * b;
+    case lop::multiplier_kind::truncated: return ref_truncated(a, sa, b, sb, m.t, m.correction);
+    case lop::multiplier_kind::broken_array: return ref_broken_array(a, sa, b, sb, m.h, m.v);
+    case lop::multiplier_kind::mitchell:
+      return sign_magnitude(a, b, [&](i128 x, i128 y) { return ref_mitchell_mag(x, y, m.correction != mul_correction::none); });
+    case lop::multiplier_kind::drum: return sign_magnitude(a, b, [&](i128 x, i128 y) { return ref_drum_mag(x, y, m.k); });
+  }
+  return 0;
+}
+
+i128 lo_of(operand_shape s) { return s.is_signed ? -(static_cast<i128>(1) << (s.width - 1)) : 0; }
+i128 hi_of(operand_shape s) {
+  return s.is_signed ? (static_cast<i128>(1) << (s.width - 1)) - 1 : (static_cast<i128>(1) << s.width) - 1;
+}
+
+std::vector<multiplier> family(int wa, int wb) {
+  const int wp = wa + wb;
+  std::vector<multiplier> ms{multiplier::exact};
+  for (int t : {0, 1, 3, wp / 2, wp - 2, wp})
+    for (auto c : {mul_correction::none, mul_correction::constant, mul_correction::variable})
+      if (!(c == mul_correction::variable && t == 0)) ms.push_back(multiplier::truncated(t, c));
+  for (int h : {0, 1, wb / 2, wb})
+    for (int v : {0, 2, wp / 2, wp}) ms.push_back(multiplier::broken_array(h, v));
+  ms.push_back(multiplier::mitchell());
+  if (std::max(wa, wb) >= 4) ms.push_back(multiplier::mitchell(mul_correction::constant));
+  for (int k = 2; k <= std::max(wa, wb); ++k) ms.push_back(multiplier::drum(k));
+  return ms;
+}
+
+std::string shape_text(operand_shape s) { return (s.is_signed ? "s" : "u") + std::to_string(s.width); }
+
+}  // namespace
+
+TEST_CASE("multipliers: every operand pair against the references", "[mul]") {
+  const std::vector<std::pair<operand_shape, operand_shape>> shapes{
+      {{8, false}, {8, false}}, {{8, true}, {8, true}}, {{8, true}, {8, false}}, {{6, false}, {5, true}},
+      {{4, true}, {4, true}},   {{4, false}, {4, false}}};
+  for (const auto& [sa, sb] : shapes) {
+    for (const multiplier& m : family(sa.width, sb.width)) {
+      REQUIRE(lop::validate(m, sa.width, sb.width) == nullptr);
+      checker c(lop::to_string(m) + " " + shape_text(sa) + "x" + shape_text(sb), 4);
+      for (i128 a = lo_of(sa); a <= hi_of(sa); ++a)
+        for (i128 b = lo_of(sb); b <= hi_of(sb); ++b) {
+          const i128 got = lop::multiply_raw(m, a, sa, b, sb);
+          const i128 want = reference(m, a, sa, b, sb);
+          c.expect(got == want, [&] {
+            return std::to_string(static_cast<long long>(a)) + " * " + std::to_string(static_cast<long long>(b)) +
+                   " = " + std::to_string(static_cast<long long>(got)) + ", want " +
+                   std::to_string(static_cast<long long>(want));
+          });
+        }
+      c.done();
+    }
+  }
+}
+
+TEST_CASE("multipliers: 16-bit operands, seeded random pairs", "[mul]") {
+  lop::lfsr32 g(0x16161616U);
+  for (const operand_shape s : {operand_shape{16, false}, operand_shape{16, true}}) {
+    for (const multiplier& m : family(16, 16)) {
+      checker c(lop::to_string(m) + " " + shape_text(s) + " random", 4);
+      for (int n = 0; n < 3000; ++n) {
+        auto draw = [&] {
+          const i128 v = g() & 0xFFFF;
+          return s.is_signed && v >= 0x8000 ? v - 0x10000 : v;
+        };
+        const i128 a = draw(), b = draw();
+        c.expect(lop::multiply_raw(m, a, s, b, s) == reference(m, a, s, b, s), [&] { return n; });
+      }
+      c.done();
+    }
+  }
+}
+
+TEST_CASE("multipliers: text form, validation and errors", "[mul]") {
+  for (const multiplier& m : family(8, 8)) {
+    const std::string text = lop::to_string(m);
+    CHECK(lop::parse_multiplier(text) == m);
+  }
+  CHECK(lop::parse_multiplier("truncated<correction=variable,t=5>") == multiplier::truncated(5, mul_correction::variable));
+  CHECK(lop::parse_multiplier("broken_array<v=7, h=2>") == multiplier::broken_array(2, 7));
+  const auto fails = [](const std::string& text, const std::string& msg) {
+    INFO(text);
+    CHECK_THROWS_WITH(lop::parse_multiplier(text), Catch::Contains(msg));
+  };
+  fails("drum", "drum<k=N>");
+  fails("drum<k=1>", "k >= 2");
+  fails("truncated", "truncated<t=N>");
+  fails("broken_array<h=2>", "broken_array<h=N,v=N>");
+  fails("mitchell<correction=variable>", "mitchell takes correction=none or correction=constant");
+  fails("drum<k=4,t=3>", "does not take");
+  fails("drum<k=4,k=5>", "given twice");
+  fails("booth", "unknown multiplier 'booth'");
+  fails("truncated<t=3,correction=maybe>", "unknown correction 'maybe'");
+
+  const auto pe = lop::parse_pe_spec(
+      "pe<a=fixed<8,4,unsigned>,b=fixed<8,4,unsigned>,acc=fixed<20,8>,out=fixed<8,4>,mul=drum<k=4>>");
+  CHECK(pe.mul == multiplier::drum(4));
+  CHECK(lop::to_string(pe).find("mul=drum<k=4>") != std::string::npos);
+  CHECK(lop::parse_pe_spec(lop::to_string(pe)) == pe);
+  CHECK_THROWS_WITH(lop::parse_pe_spec("pe<a=fixed<8,4>,b=fixed<8,4>,acc=fixed<20,8>,out=fixed<8,4>,mul=drum<k=9>>"),
+                    Catch::Contains("k must be at most the wider operand's width"));
+  CHECK_THROWS_WITH(lop::parse_pe_spec("pe<a=fixed<8,4>,b=fixed<8,4>,acc=fixed<20,8>,out=fixed<8,4>,mul=truncated<t=17>>"),
+                    Catch::Contains("t must be at most the product width"));
+  CHECK_THROWS_WITH(lop::parse_pe_spec("pe<a=fp8_e4m3fn,b=fp8_e4m3fn,acc=fp32,out=fp32,mul=mitchell>"),
+                    Catch::Contains("float operands take the exact multiplier only"));
+  CHECK_THROWS_WITH(lop::parse_pe_spec("pe<a=fixed<40,4>,b=fixed<8,4>,acc=fixed<64,8>,out=fixed<8,4>,mul=mitchell>"),
+                    Catch::Contains("at most 32 bits"));
+}
+
+TEST_CASE("multipliers: lop::multiply and the PE model use the approximate product", "[mul]") {
+  constexpr lop::fixed_format q{8, 4, true, lop::rounding::floor, lop::overflow::wrap};
+  constexpr multiplier drum3 = multiplier::drum(3);
+  const auto x = lop::fixed<q>::from_bits(0x5B);  // 91/16
+  const auto y = lop::fixed<q>::from_bits(0xD3);  // -45/16
+  const auto p = lop::multiply<drum3>(x, y);
+  // 91 = 0b1011011 -> segment 0b101 | 1 = 0b101, shift 4: 80; 45 = 0b101101 -> 0b101, shift 3: 40.
+  CHECK(p.raw() == -(5 * 5) * (1 << 7));
+  CHECK(p.raw() == -80 * 40);
+
+  lop::pe_spec s{q, q, lop::fixed_format{24, 8, true, lop::rounding::floor, lop::overflow::wrap}, q, drum3, 0};
+  REQUIRE(lop::validate(s) == nullptr);
+  lop::pe_model pe(s);
+  pe.mac(91, -45, true);  // raw values
+  CHECK(static_cast<long long>(pe.acc()) == -80 * 40);  // product frac 8 = acc frac 8
+  pe.mac(91, 91);
+  CHECK(static_cast<long long>(pe.acc()) == -80 * 40 + 80 * 80);
+}
+
+TEST_CASE("metrics: known values", "[mul][metrics]") {
+  const operand_shape u8{8, false};
+  const auto exact = lop::metrics(multiplier::exact, u8, u8);
+  CHECK(exact.from == lop::error_metrics::source::exhaustive);
+  CHECK(exact.pairs == 65536);
+  CHECK(exact.error_rate == 0);
+  CHECK(exact.wce == 0);
+  CHECK(exact.zero_products == 511);  // a == 0 or b == 0
+
+  // Truncation only drops non-negative cells here: the worst case is all of them.
+  const auto tr = lop::metrics(multiplier::truncated(6), u8, u8);
+  double all_dropped = 0;
+  for (int i = 0; i < 8; ++i)
+    for (int j = 0; j < 8; ++j)
+      if (i + j < 6) all_dropped += static_cast<double>(1 << (i + j));
+  CHECK(tr.wce == all_dropped);
+  CHECK(tr.bias < 0);
+  CHECK(tr.bias == Approx(-all_dropped / 4).epsilon(1e-12));  // each cell is 1 for a quarter of the pairs
+  // Constant correction adds round(all_dropped / 4): the mean error moves within 1/2 of 0.
+  const auto trc = lop::metrics(multiplier::truncated(6, mul_correction::constant), u8, u8);
+  CHECK(std::abs(trc.bias) <= 0.5);
+  CHECK(trc.med < tr.med);
+
+  // Mitchell never overestimates; its worst relative error, 1/9, is at fractions 1/2 and 1/2.
+  const auto mi = lop::metrics(multiplier::mitchell(), u8, u8);
+  CHECK(mi.bias < 0);
+  CHECK(mi.wcre == Approx(1.0 / 9.0).epsilon(1e-12));
+  CHECK(mi.zero_products_wrong == 0);
+  const auto mic = lop::metrics(multiplier::mitchell(mul_correction::constant), u8, u8);
+  CHECK(std::abs(mic.bias) < std::abs(mi.bias));
+
+  // DRUM with k >= the width is exact.
+  CHECK(lop::metrics(multiplier::drum(8), u8, u8).error_rate == 0);
+  CHECK(lop::metrics(multiplier::drum(4), u8, u8).error_rate > 0);
+
+  // Beyond 2^24 pairs: sampled, reproducible, with a confidence statement.
+  const operand_shape u16{16, false};
+  const auto s1 = lop::metrics(multiplier::drum(6), u16, u16, 200000, 7);
+  const auto s2 = lop::metrics(multiplier::drum(6), u16, u16, 200000, 7);
+  CHECK(s1.from == lop::error_metrics::source::sampled);
+  CHECK(s1.pairs == 200000);
+  CHECK(s1.mred == s2.mred);
+  CHECK(s1.mred_ci > 0);
+  CHECK(s1.mred_ci < s1.mred);
+
+  // A trace: the metrics of exactly those pairs.
+  const std::vector<std::pair<std::int64_t, std::int64_t>> trace{{3, 5}, {200, 100}, {0, 7}};
+  const auto tm = lop::metrics(multiplier::mitchell(), u8, u8, trace);
+  CHECK(tm.pairs == 3);
+  CHECK(tm.zero_products == 1);
+  const double e2 = static_cast<double>(ref_mitchell_mag(200, 100, false) - 20000);
+  const double e1 = static_cast<double>(ref_mitchell_mag(3, 5, false) - 15);
+  CHECK(tm.bias == Approx((e1 + e2) / 3));
+  CHECK_THROWS_WITH(lop::metrics(multiplier::mitchell(), u8, u8,
+                                 std::vector<std::pair<std::int64_t, std::int64_t>>{{256, 1}}),
+                    Catch::Contains("outside the operand shapes"));
+  CHECK_THROWS_WITH(lop::metrics(multiplier::drum(9), u8, u8), Catch::Contains("k must be at most"));
+}
+
+TEST_CASE("multipliers: lop::gemm with an approximate multiplier", "[mul]") {
+  constexpr lop::fixed_format q{8, 3, true, lop::rounding::floor, lop::overflow::wrap};
+  constexpr lop::fixed_format acc{32, 6, true, lop::rounding::floor, lop::overflow::wrap};
+  constexpr lop::pe_spec S{q, q, acc, acc, multiplier::mitchell(), 0};
+  CHECK(lop::gemm_kernel_for(S, 7) == lop::gemm_kernel::sequential);
+  using T = lop::fixed<q>;
+  Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic> A(5, 7), B(7, 3);
+  lop::lfsr32 g(5);
+  for (Eigen::Index i = 0; i < A.size(); ++i) A.data()[i] = T::from_bits(g());
+  for (Eigen::Index i = 0; i < B.size(); ++i) B.data()[i] = T::from_bits(g());
+  const auto C = lop::gemm<S>(A, B);
+  for (Eigen::Index i = 0; i < 5; ++i)
+    for (Eigen::Index j = 0; j < 3; ++j) {
+      i128 sum = 0;  // product frac 6 = acc frac 6; no overflow at these sizes
+      for (Eigen::Index k = 0; k < 7; ++k)
+        sum += sign_magnitude(A(i, k).raw(), B(k, j).raw(), [](i128 x, i128 y) { return ref_mitchell_mag(x, y, false); });
+      CHECK(static_cast<long long>(C(i, j).raw()) == static_cast<long long>(sum));
+    }
+}
