@@ -3,12 +3,15 @@
 // Exit status: 0 success; 1 a tool failed (lint warnings, Yosys error, I/O); 2 bad input
 // (malformed descriptor, bad option, unreadable list). Nothing is written unless everything
 // succeeded: files are written under temporary names and renamed at the end.
+#include <algorithm>
 #include <array>
 #include <stdio.h>  // popen
 #include <sys/wait.h>
 
 #include <CLI/CLI.hpp>
 #include <cstdio>
+#include <cctype>
+#include <iomanip>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -17,6 +20,7 @@
 #include <vector>
 
 #include "lop/float_format.hpp"
+#include "lop/metrics.hpp"
 #include "lop/pe_spec.hpp"
 #include "lop/hw/float_units.hpp"
 #include "lop/hw/generators.hpp"
@@ -208,6 +212,74 @@ int emit(const lop::hw::design& d, const common_options& o) {
   return 0;
 }
 
+// An operand of a multiplier: u8 / s16 (width and signedness) or any fixed<...> descriptor.
+lop::operand_shape parse_operand_shape(const std::string& text) {
+  if (text.size() >= 2 && (text[0] == 'u' || text[0] == 's') &&
+      std::all_of(text.begin() + 1, text.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)) != 0; })) {
+    const int w = std::stoi(text.substr(1));
+    if (w < 1 || w > lop::max_approximate_operand_width)
+      throw lop::format_error("lop-hwgen: operand '" + text + "': widths 1..32 (e.g. u8, s16)");
+    return {w, text[0] == 's'};
+  }
+  if (!text.starts_with("fixed"))
+    throw lop::format_error("lop-hwgen: operand '" + text + "': expected u<N> or s<N> (e.g. u8, s16) or a fixed<...> descriptor");
+  const lop::fixed_format f = lop::parse_fixed_format(text);
+  return {f.width, f.is_signed};
+}
+
+// The error-metrics table (docs/multipliers.md section 3), as text or JSON.
+int print_metrics(const std::string& mul_text, const std::string& a_text, const std::string& b_text,
+                  std::uint64_t samples, std::uint64_t seed, bool json) {
+  const lop::multiplier m = lop::parse_multiplier(mul_text);
+  const lop::operand_shape a = parse_operand_shape(a_text);
+  const lop::operand_shape b = parse_operand_shape(b_text);
+  if (const char* e = lop::validate(m, a.width, b.width))
+    throw lop::format_error("lop-hwgen: " + lop::to_string(m) + " on " + a_text + " x " + b_text + ": " + e);
+  const lop::error_metrics r = lop::metrics(m, a, b, samples, seed);
+  const auto shape = [](lop::operand_shape s) { return (s.is_signed ? "s" : "u") + std::to_string(s.width); };
+  const char* how = r.from == lop::error_metrics::source::exhaustive ? "exhaustive" : "sampled";
+  const bool sampled = r.from == lop::error_metrics::source::sampled;
+  std::ostringstream o;
+  o << std::setprecision(6);
+  if (json) {
+    o << "{\"multiplier\": \"" << lop::to_string(m) << "\", \"a\": \"" << shape(a) << "\", \"b\": \"" << shape(b)
+      << "\", \"pairs\": " << r.pairs << ", \"source\": \"" << how << "\"";
+    if (sampled) o << ", \"seed\": " << r.seed;
+    o << ", \"error_rate\": " << r.error_rate << ", \"med\": " << r.med << ", \"nmed\": " << r.nmed
+      << ", \"mred\": " << r.mred << ", \"mse\": " << r.mse << ", \"wce\": " << r.wce << ", \"wcre\": " << r.wcre
+      << ", \"bias\": " << r.bias << ", \"zero_products\": " << r.zero_products
+      << ", \"zero_products_wrong\": " << r.zero_products_wrong;
+    if (sampled)
+      o << ", \"ci95\": {\"error_rate\": " << r.error_rate_ci << ", \"med\": " << r.med_ci << ", \"nmed\": " << r.nmed_ci
+        << ", \"mred\": " << r.mred_ci
+        << ", \"bias\": " << r.bias_ci << "}";
+    o << "}\n";
+  } else {
+    // ci < 0: a worst case or a second moment, which sampling only bounds from below.
+    const auto row = [&](const char* name, double v, double ci) {
+      o << "  " << std::left << std::setw(12) << name << v;
+      if (sampled && ci >= 0) o << "  (+/- " << std::setprecision(3) << ci << std::setprecision(6) << ", 95 %)";
+      if (sampled && ci < 0) o << "  (over the samples)";
+      o << "\n";
+    };
+    o << "multiplier  " << lop::to_string(m) << "\n"
+      << "operands    " << shape(a) << " x " << shape(b) << ", " << r.pairs << " pairs, " << how;
+    if (sampled) o << " (seed " << r.seed << ")";
+    o << "\n";
+    row("error rate", r.error_rate, r.error_rate_ci);
+    row("MED", r.med, r.med_ci);
+    row("NMED", r.nmed, r.nmed_ci);
+    row("MRED", r.mred, r.mred_ci);
+    row("MSE", r.mse, -1);
+    row("WCE", r.wce, -1);
+    row("WCRE", r.wcre, -1);
+    row("bias", r.bias, r.bias_ci);
+    o << "  zero products " << r.zero_products << " (" << r.zero_products_wrong << " not returned as 0)\n";
+  }
+  std::cout << o.str();
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -322,6 +394,21 @@ int main(int argc, char** argv) {
         ->type_name("N");
     add_common(u.cmd, opts);
   }
+  CLI::App* met = app.add_subcommand(
+      "metrics", "Error metrics of a multiplier against the exact product (docs/multipliers.md section 3)");
+  std::string met_a = "u8";
+  std::string met_b = "u8";
+  std::uint64_t met_samples = std::uint64_t{1} << 22;
+  std::uint64_t met_seed = 1;
+  bool met_json = false;
+  met->add_option("multiplier", text1, "multiplier, e.g. 'drum<k=6>', 'truncated<t=8,correction=constant>', 'mitchell'")
+      ->required();
+  met->add_option("--a", met_a, "operand a: u8, s16, ... or a fixed<...> descriptor (default u8)");
+  met->add_option("--b", met_b, "operand b (default u8)");
+  met->add_option("--samples", met_samples, "uniform samples when the operand space exceeds 2^24 pairs")
+      ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 40));
+  met->add_option("--seed", met_seed, "sampling seed (the same seed gives the same numbers)");
+  met->add_flag("--json", met_json, "print one JSON object instead of the table");
   CLI::App* desc = app.add_subcommand("describe", "Parse a fixed<...>, float<...> (or float preset name) or pe<...> descriptor and print its canonical form");
   desc->add_option("descriptor", text1, "descriptor text")->required();
 
@@ -333,6 +420,7 @@ int main(int argc, char** argv) {
   }
 
   try {
+    if (met->parsed()) return print_metrics(text1, met_a, met_b, met_samples, met_seed, met_json);
     if (desc->parsed()) {
       std::string_view t = text1;
       while (!t.empty() && (t.front() == ' ' || t.front() == '\t')) t.remove_prefix(1);

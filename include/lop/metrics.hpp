@@ -13,7 +13,6 @@
 
 #include "lop/approximate.hpp"
 #include "lop/multiplier.hpp"
-#include "lop/rounding.hpp"
 
 namespace lop {
 
@@ -34,7 +33,7 @@ struct error_metrics {
   std::uint64_t zero_products = 0;        // pairs with exact == 0 (left out of mred and wcre)
   std::uint64_t zero_products_wrong = 0;  // ... of which the multiplier did not return 0
   // 95 % confidence half-widths of the sampled means (normal approximation; 0 unless sampled).
-  double error_rate_ci = 0, med_ci = 0, mred_ci = 0, bias_ci = 0;
+  double error_rate_ci = 0, med_ci = 0, nmed_ci = 0, mred_ci = 0, bias_ci = 0;
 };
 
 // Operand spaces of up to 2^this pairs are enumerated.
@@ -84,6 +83,7 @@ class metric_sums {
     if (from == error_metrics::source::sampled) {
       m.error_rate_ci = rate_.ci95();
       m.med_ci = med_.ci95();
+      m.nmed_ci = max_product_ > 0 ? m.med_ci / max_product_ : 0;
       m.mred_ci = mred_.ci95();
       m.bias_ci = bias_.ci95();
     }
@@ -139,8 +139,27 @@ inline void check_metric_operands(const multiplier& m, operand_shape a, operand_
 
 }  // namespace detail
 
-// Every operand pair when a.width + b.width <= 24, else `samples` uniform pairs drawn with
-// lop::lfsr32 streams seeded from `seed` (reproducible).
+// SplitMix64 (Steele, Lea and Flood, 2014): a fixed, well-mixed sequence from any seed, so
+// consecutive draws are independent enough to pair up (an LFSR's consecutive states are
+// shifted copies of each other, which correlates a with b).
+namespace detail {
+class splitmix64 {
+ public:
+  explicit constexpr splitmix64(std::uint64_t seed) noexcept : state_(seed) {}
+  constexpr std::uint64_t operator()() noexcept {
+    std::uint64_t z = (state_ += 0x9E3779B97F4A7C15ULL);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+    return z ^ (z >> 31);
+  }
+
+ private:
+  std::uint64_t state_;
+};
+}  // namespace detail
+
+// Every operand pair when a.width + b.width <= 24, else `samples` pairs of uniform raw bit
+// patterns from a SplitMix64 sequence seeded with `seed` (reproducible; a first, then b).
 [[nodiscard]] inline error_metrics metrics(const multiplier& m, operand_shape a, operand_shape b,
                                            std::uint64_t samples = std::uint64_t{1} << 22,
                                            std::uint64_t seed = 1) {
@@ -153,10 +172,9 @@ inline void check_metric_operands(const multiplier& m, operand_shape a, operand_
     return sums.finish(error_metrics::source::exhaustive, 0);
   }
   if (samples == 0) throw std::invalid_argument("lop::metrics: an operand space above 2^24 pairs needs samples > 0");
-  lfsr32 lo(static_cast<std::uint32_t>(seed)), hi(static_cast<std::uint32_t>(seed >> 32) ^ 0x9E3779B9U);
+  detail::splitmix64 rng(seed);
   const auto draw = [&](operand_shape s) {
-    const std::uint64_t r = (static_cast<std::uint64_t>(hi()) << 32) | lo();
-    const i128 bits = static_cast<i128>(r & detail::all_ones(s.width));
+    const i128 bits = static_cast<i128>(rng() & detail::all_ones(s.width));
     return s.is_signed && ((bits >> (s.width - 1)) & 1) != 0 ? bits - (static_cast<i128>(1) << s.width) : bits;
   };
   for (std::uint64_t i = 0; i < samples; ++i) {
