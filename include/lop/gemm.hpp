@@ -8,6 +8,8 @@
 //   - overflow::wrap (modular sums are order-free), or the accumulator provably cannot
 //     overflow for this K (then every MAC is exact), or a row-vectorized saturating loop
 //     that keeps the k order per output.
+//   Products: a*b, or with an approximate multiplier its model's products (lop/approximate.hpp):
+//   from a 64K-entry table when both operands have at most 8 bits, else computed per MAC.
 // Float operands with an fp32 accumulator (float kernel): when every product is exact in
 // float (significands of at most 24 bits together, and a scan of the operands shows no
 // NaN/Inf and every product's exponent range inside float's), acc = RN(acc + a*b) is native
@@ -48,21 +50,58 @@ template <class T>
          s.a.floating.man_bits + s.b.floating.man_bits + 2 <= 24 && rounding_of(s.out) != rounding::stochastic;
 }
 
+// A bound on the products' width: the exact product's, one more bit for an approximate
+// multiplier (each family stays below twice the exact product range: truncation's corrections
+// add less than the dropped columns' weight, Mitchell and DRUM never exceed the operands'
+// magnitudes' 2^w).
+[[nodiscard]] constexpr int approximate_product_width(const pe_spec& s) noexcept {
+  return product_format(s.a.fixed, s.b.fixed).width + (s.mul.is_exact() ? 0 : 1);
+}
+
+// Where the integer kernels take a fixed PE's products from.
+enum class product_source : std::uint8_t {
+  exact,  // a * b
+  table,  // approximate multiplier, operands of <= 8 bits: a 64K-entry table of its products
+  model,  // approximate multiplier, wider operands: lop::multiply_raw per product
+};
+template <pe_spec S>
+inline constexpr product_source product_source_of =
+    S.mul.is_exact() ? product_source::exact
+                     : (S.a.fixed.width <= 8 && S.b.fixed.width <= 8 ? product_source::table : product_source::model);
+
+// table[(a_bits << 8) | b_bits] = the multiplier's product of the raws with those bit
+// patterns; filled once per spec (thread-safely, on first use).
+template <pe_spec S>
+[[nodiscard]] const std::int32_t* product_table() {
+  static const std::vector<std::int32_t> table = [] {
+    std::vector<std::int32_t> t(65536, 0);
+    const fixed_format& A = S.a.fixed;
+    const fixed_format& B = S.b.fixed;
+    for (std::uint32_t x = 0; x < (1U << A.width); ++x)
+      for (std::uint32_t y = 0; y < (1U << B.width); ++y)
+        t[(x << 8) | y] = static_cast<std::int32_t>(
+            multiply_raw(S.mul, extend<i128>(x, A.width, A.is_signed), {A.width, A.is_signed},
+                         extend<i128>(y, B.width, B.is_signed), {B.width, B.is_signed}));
+    return t;
+  }();
+  return table.data();
+}
+
 // The kernel for the spec alone; lop::gemm may still fall back to the model at run time
 // (float32: when the operand scan fails).
 [[nodiscard]] constexpr gemm_kernel choose_kernel(const pe_spec& s, long depth) noexcept {
   if (s.float_operands()) return float32_kernel_applies(s) ? gemm_kernel::float32 : gemm_kernel::sequential;
-  if (!s.mul.is_exact()) return gemm_kernel::sequential;  // approximate products: the PE model
   const fixed_format p = product_format(s.a.fixed, s.b.fixed);
   const fixed_format& acc = s.acc.fixed;
   if (acc.round == rounding::stochastic || s.out.fixed.round == rounding::stochastic) return gemm_kernel::sequential;
   if (acc.frac < p.frac && acc.round != rounding::floor) return gemm_kernel::sequential;
   const int shift = acc.frac - p.frac;
+  const int pw = approximate_product_width(s);
   // The product on acc's grid must fit 63 bits, the accumulator 64.
-  if (p.width + (shift > 0 ? shift : 0) > 62 || acc.width > 64) return gemm_kernel::sequential;
+  if (pw + (shift > 0 ? shift : 0) > 62 || acc.width > 64) return gemm_kernel::sequential;
   if (acc.ovf == overflow::wrap) return gemm_kernel::wrap;
   // Bound |sum| <= depth * max|p| on acc's grid.
-  const i128 pmax = to_acc_grid<i128>(pow2<i128>(p.width - (p.is_signed ? 1 : 0)), shift);
+  const i128 pmax = to_acc_grid<i128>(pow2<i128>(pw - (p.is_signed ? 1 : 0)), shift);
   const i128 bound = pmax * static_cast<i128>(depth < 1 ? 1 : depth);
   const i128 hi = raw_max(acc);
   const i128 lo = acc.ovf == overflow::saturate_symmetric && acc.is_signed ? -hi : raw_min(acc);
@@ -238,13 +277,23 @@ gemm_result<S>& gemm_fixed(const Eigen::MatrixBase<DA>& A, const Eigen::MatrixBa
   constexpr int shift = S.acc.fixed.frac - P.frac;
   // Native kernels: products in the narrowest type that holds them, accumulators in 32 or
   // 64 bits (unsigned for wrap: modular arithmetic without signed overflow).
-  using PT = detail::compute_t<(P.width + (shift > 0 ? shift : 0) <= 31 ? 32 : 64)>;
-  using ST = detail::compute_t<(S.acc.fixed.width <= 32 && P.width + (shift > 0 ? shift : 0) <= 31) ? 32 : 64>;
+  constexpr int PW = approximate_product_width(S) + (shift > 0 ? shift : 0);
+  using PT = detail::compute_t<(PW <= 31 ? 32 : 64)>;
+  using ST = detail::compute_t<(S.acc.fixed.width <= 32 && PW <= 31) ? 32 : 64>;
+  constexpr product_source source = product_source_of<S>;
   using UT = std::make_unsigned_t<ST>;
   using AR = typename fixed<S.a.fixed>::raw_type;
   using BR = typename fixed<S.b.fixed>::raw_type;
   const std::vector<AR> a = detail::raw_rows<AR>(A);
   const std::vector<BR> b = detail::raw_rows<BR>(B);
+  // The table path indexes with b's bit patterns.
+  std::vector<std::uint8_t> b_bits;
+  const std::int32_t* table = nullptr;
+  if constexpr (source == product_source::table) {
+    table = product_table<S>();
+    b_bits.resize(b.size());
+    for (std::size_t x = 0; x < b.size(); ++x) b_bits[x] = static_cast<std::uint8_t>(static_cast<std::uint64_t>(b[x]) & 0xFFU);
+  }
   std::vector<ST> acc(static_cast<std::size_t>(N));
   const auto hi = static_cast<ST>(detail::raw_max<detail::i128>(S.acc.fixed));
   const auto lo = static_cast<ST>(S.acc.fixed.ovf == overflow::saturate_symmetric && S.acc.fixed.is_signed
@@ -257,18 +306,35 @@ gemm_result<S>& gemm_fixed(const Eigen::MatrixBase<DA>& A, const Eigen::MatrixBa
     for (Eigen::Index k = 0; k < K; ++k) {
       const PT ai = static_cast<PT>(a[static_cast<std::size_t>(i * K + k)]);
       const BR* __restrict bk = b.data() + static_cast<std::size_t>(k) * n;
+      const std::int32_t* __restrict trow = nullptr;
+      const std::uint8_t* __restrict bb = nullptr;
+      if constexpr (source == product_source::table) {
+        trow = table + ((static_cast<std::uint64_t>(ai) & 0xFFU) << 8);
+        bb = b_bits.data() + static_cast<std::size_t>(k) * n;
+      }
+      // The product of a(i, k) and b(k, j) on the accumulator's grid.
+      const auto prod = [&](std::size_t j) {
+        PT p;
+        if constexpr (source == product_source::exact) {
+          p = ai * static_cast<PT>(bk[j]);
+        } else if constexpr (source == product_source::table) {
+          p = static_cast<PT>(trow[bb[j]]);
+        } else {
+          p = static_cast<PT>(multiply_raw(S.mul, ai, {S.a.fixed.width, S.a.fixed.is_signed}, bk[j],
+                                           {S.b.fixed.width, S.b.fixed.is_signed}));
+        }
+        return detail::to_acc_grid<PT>(p, shift);
+      };
       if (kernel == gemm_kernel::wrap) {
         for (std::size_t j = 0; j < n; ++j)
-          ac[j] = static_cast<ST>(static_cast<UT>(ac[j]) +
-                                  static_cast<UT>(detail::to_acc_grid<PT>(ai * static_cast<PT>(bk[j]), shift)));
+          ac[j] = static_cast<ST>(static_cast<UT>(ac[j]) + static_cast<UT>(prod(j)));
       } else if (kernel == gemm_kernel::exact) {
         for (std::size_t j = 0; j < n; ++j)
-          ac[j] = static_cast<ST>(ac[j] + detail::to_acc_grid<PT>(ai * static_cast<PT>(bk[j]), shift));
+          ac[j] = static_cast<ST>(ac[j] + prod(j));
       } else {  // saturating: per-MAC overflow handling, k order kept for every output
         for (std::size_t j = 0; j < n; ++j) {
           // |acc| and |p| are each below 2^62 here, so the sum cannot overflow int64.
-          const std::int64_t t = static_cast<std::int64_t>(ac[j]) +
-                                 static_cast<std::int64_t>(detail::to_acc_grid<PT>(ai * static_cast<PT>(bk[j]), shift));
+          const std::int64_t t = static_cast<std::int64_t>(ac[j]) + static_cast<std::int64_t>(prod(j));
           const bool over = t > hi, under = t < lo;
           if constexpr (S.acc.fixed.ovf == overflow::saturate_zero) {
             ac[j] = (over || under) ? ST{0} : static_cast<ST>(t);

@@ -299,7 +299,7 @@ TEST_CASE("multipliers: lop::gemm with an approximate multiplier", "[mul]") {
   constexpr lop::fixed_format q{8, 3, true, lop::rounding::floor, lop::overflow::wrap};
   constexpr lop::fixed_format acc{32, 6, true, lop::rounding::floor, lop::overflow::wrap};
   constexpr lop::pe_spec S{q, q, acc, acc, multiplier::mitchell(), 0};
-  CHECK(lop::gemm_kernel_for(S, 7) == lop::gemm_kernel::sequential);
+  CHECK(lop::gemm_kernel_for(S, 7) == lop::gemm_kernel::wrap);  // products from the 8-bit table
   using T = lop::fixed<q>;
   Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic> A(5, 7), B(7, 3);
   lop::lfsr32 g(5);
@@ -313,4 +313,49 @@ TEST_CASE("multipliers: lop::gemm with an approximate multiplier", "[mul]") {
         sum += sign_magnitude(A(i, k).raw(), B(k, j).raw(), [](i128 x, i128 y) { return ref_mitchell_mag(x, y, false); });
       CHECK(static_cast<long long>(C(i, j).raw()) == static_cast<long long>(sum));
     }
+}
+
+namespace {
+// lop::gemm<S> against one pe_model run per output (clear, K MACs in k order).
+template <lop::pe_spec S>
+void gemm_matches_pe(lop::gemm_kernel expected_kernel, long K) {
+  INFO(lop::to_string(S));
+  CHECK(lop::gemm_kernel_for(S, K) == expected_kernel);
+  using TA = lop::fixed<S.a.fixed>;
+  using TB = lop::fixed<S.b.fixed>;
+  Eigen::Matrix<TA, Eigen::Dynamic, Eigen::Dynamic> A(4, K);
+  Eigen::Matrix<TB, Eigen::Dynamic, Eigen::Dynamic> B(K, 37);
+  lop::lfsr32 g(11);
+  for (Eigen::Index i = 0; i < A.size(); ++i) A.data()[i] = TA::from_bits(g());
+  for (Eigen::Index i = 0; i < B.size(); ++i) B.data()[i] = TB::from_bits(g());
+  const auto C = lop::gemm<S>(A, B);
+  int bad = 0;
+  for (Eigen::Index i = 0; i < A.rows(); ++i)
+    for (Eigen::Index j = 0; j < B.cols(); ++j) {
+      lop::pe_model pe(S);
+      for (Eigen::Index k = 0; k < K; ++k) pe.mac(A(i, k).raw(), B(k, j).raw(), k == 0);
+      if (static_cast<long long>(pe.out()) != static_cast<long long>(C(i, j).raw())) ++bad;
+    }
+  CHECK(bad == 0);
+}
+}  // namespace
+
+TEST_CASE("multipliers: lop::gemm's kernels with approximate products follow the PE", "[mul]") {
+  constexpr lop::fixed_format s8{8, 4, true, lop::rounding::floor, lop::overflow::wrap};
+  constexpr lop::fixed_format u6{6, 2, false, lop::rounding::floor, lop::overflow::wrap};
+  constexpr lop::fixed_format s12{12, 6, true, lop::rounding::floor, lop::overflow::wrap};
+  constexpr lop::fixed_format wrap16{16, 6, true, lop::rounding::floor, lop::overflow::wrap};
+  constexpr lop::fixed_format sat14{14, 6, true, lop::rounding::floor, lop::overflow::saturate};
+  constexpr lop::fixed_format big{40, 8, true, lop::rounding::floor, lop::overflow::saturate};
+  constexpr lop::fixed_format out8{8, 2, true, lop::rounding::half_even, lop::overflow::saturate};
+  // Table products: wrap (overflowing often), saturating per MAC, and provably exact sums.
+  gemm_matches_pe<lop::pe_spec{s8, s8, wrap16, out8, multiplier::drum(3)}>(lop::gemm_kernel::wrap, 50);
+  gemm_matches_pe<lop::pe_spec{s8, u6, sat14, out8, multiplier::truncated(5, mul_correction::constant)}>(
+      lop::gemm_kernel::saturating, 50);
+  gemm_matches_pe<lop::pe_spec{u6, u6, big, out8, multiplier::mitchell(mul_correction::constant)}>(
+      lop::gemm_kernel::exact, 50);
+  // Wider operands: the model per product.
+  gemm_matches_pe<lop::pe_spec{s12, s12, sat14, out8, multiplier::broken_array(2, 9)}>(lop::gemm_kernel::saturating, 30);
+  gemm_matches_pe<lop::pe_spec{s12, s8, wrap16, out8, multiplier::truncated(7, mul_correction::variable)}>(
+      lop::gemm_kernel::wrap, 30);
 }
