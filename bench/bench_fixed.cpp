@@ -6,6 +6,7 @@
 #include <random>
 #include <vector>
 
+#include "gemm_bench.hpp"
 #include "lop/gemm.hpp"
 
 namespace {
@@ -87,7 +88,7 @@ BENCHMARK(fixed_mul_wrap);
 BENCHMARK(native_mul_sat_half_even_i16);
 BENCHMARK(fixed_mul_sat_half_even);
 
-constexpr int gemm_n = 256;
+using lop_bench::gemm_n;
 
 void native_gemm_i32(benchmark::State& state) {
   std::mt19937 rng(3);
@@ -103,22 +104,7 @@ void native_gemm_i32(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * gemm_n * gemm_n * gemm_n);
 }
 
-template <lop::pe_spec S>
-void fixed_gemm(benchmark::State& state) {
-  std::mt19937 rng(3);
-  Eigen::Matrix<lop::number<S.a>, Eigen::Dynamic, Eigen::Dynamic> A(gemm_n, gemm_n);
-  Eigen::Matrix<lop::number<S.b>, Eigen::Dynamic, Eigen::Dynamic> B(gemm_n, gemm_n);
-  for (int i = 0; i < gemm_n * gemm_n; ++i) {
-    A.data()[i] = lop::number<S.a>::from_bits(rng());
-    B.data()[i] = lop::number<S.b>::from_bits(rng());
-  }
-  for (auto _ : state) {
-    auto C = lop::gemm<S>(A, B);
-    benchmark::DoNotOptimize(C.data());
-  }
-  state.SetItemsProcessed(state.iterations() * gemm_n * gemm_n * gemm_n);
-  state.SetLabel(std::to_string(static_cast<int>(lop::gemm_kernel_for(S, gemm_n))));
-}
+using lop_bench::fixed_gemm;
 
 constexpr auto a16 = lop::sfix(16, 8);
 constexpr auto out16 = lop::sfix(16, 8, lop::rounding::half_even, lop::overflow::saturate);

@@ -5,29 +5,15 @@
 // (8-bit DRUM, Mitchell), or its model per product (16-bit DRUM, for scale).
 #include <benchmark/benchmark.h>
 
-#include <random>
-#include <string>
-
+#include "gemm_bench.hpp"
 #include "lop/gemm.hpp"
 
 namespace {
 
-constexpr int n = 256;
-
+using lop_bench::gemm_n;
 template <lop::pe_spec S>
 void approx_gemm(benchmark::State& state) {
-  std::mt19937 rng(5);
-  Eigen::Matrix<lop::number<S.a>, Eigen::Dynamic, Eigen::Dynamic> A(n, n);
-  Eigen::Matrix<lop::number<S.b>, Eigen::Dynamic, Eigen::Dynamic> B(n, n);
-  for (int i = 0; i < n * n; ++i) {
-    A.data()[i] = lop::number<S.a>::from_bits(rng());
-    B.data()[i] = lop::number<S.b>::from_bits(rng());
-  }
-  for (auto _ : state) {
-    auto C = lop::gemm<S>(A, B);
-    benchmark::DoNotOptimize(C.data());
-  }
-  state.SetItemsProcessed(state.iterations() * n * n * n);
+  lop_bench::fixed_gemm<S>(state, 5);
 }
 
 constexpr lop::fixed_format s8 = lop::sfix(8, 0);
@@ -38,9 +24,9 @@ constexpr lop::pe_spec exact8{s8, s8, acc32, acc32};
 constexpr lop::pe_spec drum8{s8, s8, acc32, acc32, lop::multiplier::drum(4)};
 constexpr lop::pe_spec mitchell8{s8, s8, acc32, acc32, lop::multiplier::mitchell()};
 constexpr lop::pe_spec drum16{s16, s16, acc48, acc48, lop::multiplier::drum(6)};
-static_assert(lop::gemm_kernel_for(exact8, n) == lop::gemm_kernel::wrap &&
-              lop::gemm_kernel_for(drum8, n) == lop::gemm_kernel::wrap &&
-              lop::gemm_kernel_for(drum16, n) == lop::gemm_kernel::wrap);
+static_assert(lop::gemm_kernel_for(exact8, gemm_n) == lop::gemm_kernel::wrap &&
+              lop::gemm_kernel_for(drum8, gemm_n) == lop::gemm_kernel::wrap &&
+              lop::gemm_kernel_for(drum16, gemm_n) == lop::gemm_kernel::wrap);
 
 void gemm_exact_s8(benchmark::State& s) { approx_gemm<exact8>(s); }
 void gemm_drum4_s8(benchmark::State& s) { approx_gemm<drum8>(s); }
