@@ -359,3 +359,37 @@ TEST_CASE("multipliers: lop::gemm's kernels with approximate products follow the
   gemm_matches_pe<lop::pe_spec{s12, s8, wrap16, out8, multiplier::truncated(7, mul_correction::variable)}>(
       lop::gemm_kernel::wrap, 30);
 }
+
+TEST_CASE("multipliers: every approximate product fits one bit more than the exact one", "[mul]") {
+  // The bound lop::gemm's kernels (and the hardware's P + 1 output bits) rely on, for every
+  // family and parameter on 4..8-bit operands of each signedness.
+  for (int wa : {4, 6, 8})
+    for (int wb : {4, 5, 8})
+      for (const bool sa : {false, true})
+        for (const bool sb : {false, true}) {
+          const operand_shape A{wa, sa}, B{wb, sb};
+          const int P = wa + wb;
+          const i128 lo = sa || sb ? -(static_cast<i128>(1) << P) : 0;
+          const i128 hi = sa || sb ? (static_cast<i128>(1) << P) - 1 : (static_cast<i128>(1) << (P + 1)) - 1;
+          std::vector<multiplier> ms;
+          for (int t = 0; t <= P; ++t)
+            for (auto c : {mul_correction::none, mul_correction::constant, mul_correction::variable})
+              if (!(c == mul_correction::variable && t == 0)) ms.push_back(multiplier::truncated(t, c));
+          for (int h = 0; h <= wb; ++h)
+            for (int v = 0; v <= P; ++v) ms.push_back(multiplier::broken_array(h, v));
+          ms.push_back(multiplier::mitchell());
+          ms.push_back(multiplier::mitchell(mul_correction::constant));
+          for (int k = 2; k <= std::max(wa, wb); ++k) ms.push_back(multiplier::drum(k));
+          for (const multiplier& m : ms) {
+            i128 mn = 0, mx = 0;
+            for (i128 a = lo_of(A); a <= hi_of(A); ++a)
+              for (i128 b = lo_of(B); b <= hi_of(B); ++b) {
+                const i128 p = lop::multiply_raw(m, a, A, b, B);
+                mn = p < mn ? p : mn;
+                mx = p > mx ? p : mx;
+              }
+            INFO(lop::to_string(m) << " " << shape_text(A) << "x" << shape_text(B));
+            CHECK((mn >= lo && mx <= hi));
+          }
+        }
+}
