@@ -104,7 +104,8 @@ std::string subtractor_name(const fixed_format& a, const fixed_format& b) {
 std::string pe_name(const pe_spec& s) {
   if (s.float_operands()) return float_pe_name(s);
   return "lop_pe_" + format_tag(s.a.fixed) + "_" + format_tag(s.b.fixed) + "_acc_" + format_tag_with_policy(s.acc.fixed) +
-         "_out_" + format_tag_with_policy(s.out.fixed) + "_p" + std::to_string(s.pipeline);
+         "_out_" + format_tag_with_policy(s.out.fixed) + "_p" + std::to_string(s.pipeline) +
+         (s.mul.is_exact() ? "" : "_" + multiplier_tag(s.mul));
 }
 
 int quantizer_rnd_bits(const fixed_format& in, const fixed_format& out) noexcept {
@@ -313,18 +314,17 @@ design lfsr(int draws) {
 design processing_element(const pe_spec& s) {
   if (const char* e = validate(s)) throw format_error("lop-hwgen: invalid PE " + to_string(s) + ": " + e);
   if (s.float_operands()) return float_processing_element(s);
-  if (!s.mul.is_exact())
-    throw format_error("lop-hwgen: " + to_string(s) + ": no hardware generator for the approximate multiplier " +
-                       to_string(s.mul) + " yet; generate PEs with mul=exact (the C++ model lop::pe_model "
-                       "computes every multiplier)");
-  const fixed_format prod = product_format(s.a.fixed, s.b.fixed);
+  // An approximate product has one more bit than the exact one (docs/multipliers.md).
+  const bool approx = !s.mul.is_exact();
+  fixed_format prod = product_format(s.a.fixed, s.b.fixed);
+  if (approx) prod.width += 1;
   const fixed_format sum = sum_format(s.acc.fixed, prod);
   const bool acc_st = s.acc.fixed.round == rounding::stochastic;
   const bool out_st = s.out.fixed.round == rounding::stochastic;
   const int draws = (acc_st ? 1 : 0) + (out_st ? 1 : 0);
 
   design d;
-  const design dmul = multiplier(s.a.fixed, s.b.fixed);
+  const design dmul = approx ? approximate_multiplier(s.mul, s.a.fixed, s.b.fixed) : multiplier(s.a.fixed, s.b.fixed);
   const design dqa = quantizer(sum, s.acc.fixed);
   const design dqo = quantizer(s.acc.fixed, s.out.fixed);
   d.add(dmul);

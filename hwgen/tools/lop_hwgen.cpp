@@ -394,6 +394,13 @@ int main(int argc, char** argv) {
         ->type_name("N");
     add_common(u.cmd, opts);
   }
+  CLI::App* amul = app.add_subcommand(
+      "amul", "Structural multiplier of docs/multipliers.md (approximate, or exact as the full array): y = lop::multiply_raw");
+  std::string amul_mult;
+  amul->add_option("multiplier", amul_mult, "e.g. 'drum<k=6>', 'truncated<t=8,correction=constant>', 'exact'")->required();
+  amul->add_option("a", text1, "operand a format (width and signedness matter)")->required();
+  amul->add_option("b", text2, "operand b format")->required();
+  add_common(amul, opts);
   CLI::App* met = app.add_subcommand(
       "metrics", "Error metrics of a multiplier against the exact product (docs/multipliers.md section 3)");
   std::string met_a = "u8";
@@ -455,7 +462,10 @@ int main(int argc, char** argv) {
       fu.pipeline = fpipeline;
       d = lop::hw::float_unit_design(fu);
     }
-    if (pe->parsed()) {
+    if (amul->parsed()) {
+      d = lop::hw::approximate_multiplier(lop::parse_multiplier(amul_mult), lop::parse_fixed_format(text1),
+                                          lop::parse_fixed_format(text2));
+    } else if (pe->parsed()) {
       d = lop::hw::processing_element(lop::parse_pe_spec(text1));
     } else if (quant->parsed()) {
       d = lop::hw::quantizer(lop::parse_fixed_format(text1), lop::parse_fixed_format(text2));

@@ -10,6 +10,7 @@
 
 #include "Vlop_cosim_arith.h"
 #include "Vlop_cosim_pe.h"
+#include "Vlop_cosim_pe_approx.h"
 #include "Vlop_cosim_pe_float_small.h"
 #include "Vlop_cosim_pe_float_wide.h"
 #include "Vlop_cosim_quant_s.h"
@@ -90,10 +91,13 @@ TEST_CASE("cosim: exact multipliers and adders", "[cosim][arith]") {
   comb_bundle<Vlop_cosim_arith>("arith.list", 0xA817ULL);
 }
 
-TEST_CASE("cosim: processing elements", "[cosim][pe]") {
-  const auto units = read_list(list_path("pe.list"));
+// Every PE of a fixed-point PE bundle against lop::pe_model, cycle by cycle: exhaustive pairs
+// where the operands have <= 16 bits together, then >= 1,000,000 random MACs.
+template <class Top>
+void fixed_pe_bundle(const char* list) {
+  const auto units = read_list(list_path(list));
   REQUIRE(!units.empty());
-  Vlop_cosim_pe m;
+  Top m;
   failures fail;
   pe_config cfg;
   cfg.random_macs = static_cast<std::uint64_t>(1'000'000 * scale());
@@ -101,12 +105,18 @@ TEST_CASE("cosim: processing elements", "[cosim][pe]") {
   const pe_stats st = run_pe_bundle(m, units, cfg, fail);
   m.final();
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  std::cout << "[cosim] pe.list: " << st.units << " PEs (" << st.exhaustive_units
+  std::cout << "[cosim] " << list << ": " << st.units << " PEs (" << st.exhaustive_units
             << " with exhaustive pairs), " << st.cycles << " cycles, " << st.checks
             << " register checks, >= " << st.min_macs << " MACs per PE, " << st.clipping_units
             << " PEs overflowed their accumulator >= 100 times, stimulus seed " << hex(cfg.seed) << ", " << secs
             << " s\n";
-  INFO("bundle pe.list, stimulus seed " << hex(cfg.seed) << ": " << fail.summary());
+  INFO("bundle " << list << ", stimulus seed " << hex(cfg.seed) << ": " << fail.summary());
   CHECK(fail.count == 0);
   if (scale() >= 1.0) CHECK(st.min_macs >= 1'000'000);
+}
+
+TEST_CASE("cosim: processing elements", "[cosim][pe]") { fixed_pe_bundle<Vlop_cosim_pe>("pe.list"); }
+
+TEST_CASE("cosim: processing elements with approximate multipliers", "[cosim][pe_approx]") {
+  fixed_pe_bundle<Vlop_cosim_pe_approx>("pe_approx.list");
 }

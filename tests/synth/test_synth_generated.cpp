@@ -88,3 +88,27 @@ TEST_CASE("synthesize generated processing elements", "[synth][generated]") {
   // Determinism of the whole path (generator + Yosys).
   CHECK(lop::hw::to_json(synth_design(lop::hw::processing_element(base), true)) == lop::hw::to_json(p0));
 }
+
+TEST_CASE("synthesize approximate multipliers", "[synth][generated][approx]") {
+  // Each family synthesizes clean, and saves area against the full array the way its
+  // definition says it should (docs/multipliers.md has the whole table).
+  const auto u8 = lop::parse_fixed_format("fixed<8,0,unsigned>");
+  const auto s8 = lop::parse_fixed_format("fixed<8,0,signed>");
+  const auto u16 = lop::parse_fixed_format("fixed<16,0,unsigned>");
+  const auto area = [](const lop::multiplier& m, const lop::fixed_format& a, const lop::fixed_format& b) {
+    const auto r = synth_design(lop::hw::approximate_multiplier(m, a, b));
+    check_clean(r);
+    CHECK(r.flip_flops == 0);
+    return r.transistors;
+  };
+  const long exact8 = area(lop::multiplier::exact, u8, u8);
+  CHECK(area(lop::multiplier::truncated(6), u8, u8) < exact8);
+  CHECK(area(lop::multiplier::truncated(4), u8, u8) > area(lop::multiplier::truncated(8), u8, u8));
+  CHECK(area(lop::multiplier::broken_array(2, 6), u8, u8) < exact8);
+  CHECK(area(lop::multiplier::drum(3), s8, s8) < area(lop::multiplier::drum(6), s8, s8));
+  area(lop::multiplier::mitchell(lop::mul_correction::constant), s8, u8);
+  area(lop::multiplier::truncated(5, lop::mul_correction::variable), s8, s8);
+  const long exact16 = area(lop::multiplier::exact, u16, u16);
+  CHECK(area(lop::multiplier::mitchell(), u16, u16) < exact16 / 2);
+  CHECK(area(lop::multiplier::drum(6), u16, u16) < exact16 / 2);
+}

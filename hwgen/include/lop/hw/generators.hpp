@@ -50,6 +50,14 @@ struct design {
 // Exact combinational arithmetic: y = a * b in product_format(a, b); y = a + b in
 // sum_format(a, b); y = a - b in difference_format(a, b).
 [[nodiscard]] design multiplier(const fixed_format& a, const fixed_format& b);
+// A multiplier of docs/multipliers.md as structural logic: y = lop::multiply_raw on the raws,
+// in wa + wb + 1 bits (signed when either operand is); `exact` gives the full partial-product
+// array (multiplier() above is the behavioural a*b). Throws lop::format_error when invalid.
+[[nodiscard]] design approximate_multiplier(const lop::multiplier& mul, const fixed_format& a, const fixed_format& b);
+// A short name-safe tag of a multiplier (drum_k6, trunc_t8_constant, bam_h2_v6, mitchell, ...).
+[[nodiscard]] std::string multiplier_tag(const lop::multiplier& m);
+[[nodiscard]] std::string approximate_multiplier_name(const lop::multiplier& mul, const fixed_format& a,
+                                                      const fixed_format& b);
 [[nodiscard]] design adder(const fixed_format& a, const fixed_format& b);
 [[nodiscard]] design subtractor(const fixed_format& a, const fixed_format& b);
 

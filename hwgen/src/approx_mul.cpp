@@ -1,0 +1,212 @@
+// Structural Verilog for lop's multipliers (docs/multipliers.md), bit-exact with
+// lop::multiply_raw: partial-product rows and adders for the array families (and for `exact`,
+// the full array: the structural reference next to a behavioural a*b), leading-one
+// detectors, normalizing multiplexers and a k x k core for DRUM, log/antilog datapaths for
+// Mitchell. The output has P + 1 bits (P = wa + wb): every approximate product fits them.
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include "lop/approximate.hpp"
+#include "lop/hw/generators.hpp"
+
+namespace lop::hw {
+
+namespace {
+
+using detail::i128;
+
+int bits_for(int max_value) {
+  int b = 1;
+  while ((1 << b) <= max_value) ++b;
+  return b;
+}
+
+// Rows j >= h of the two's-complement partial-product array, columns i + j >= v, summed in
+// W bits; the top row is subtracted when b is signed (its bit weighs -2^(wb-1)).
+expr array_sum(module& m, const expr& a, const expr& b, const fixed_format& fa, const fixed_format& fb, int h,
+               int v, int W) {
+  expr sum = constant(W, 0, true);
+  for (int j = h; j < fb.width; ++j) {
+    const int lo = std::max(0, v - j);
+    if (lo >= fa.width) continue;
+    const expr kept = lo == 0 ? as_unsigned(a) : concat({slice(a, fa.width - 1, lo), zeros(lo)});
+    expr row = m.net("row" + std::to_string(j), bit_and(kept, repl(fa.width, bit(b, j))));
+    if (fa.is_signed) row = as_signed(row);
+    const expr term = resize(shift_left(row, j), W);
+    sum = fb.is_signed && j == fb.width - 1 ? sub(sum, term, W) : add(sum, term, W);
+  }
+  return sum;
+}
+
+// |x| as an unsigned w-bit value (|-2^(w-1)| = 2^(w-1) fits).
+expr magnitude(const expr& x, const fixed_format& f) {
+  if (!f.is_signed) return as_unsigned(x);
+  return mux(msb(x), as_unsigned(sub(constant(f.width, 0), x, f.width)), as_unsigned(x));
+}
+
+// The position of x's leading one (0 when x is 0), in bits_for(w - 1) bits.
+expr leading_one(const expr& x, int w) {
+  const int ew = bits_for(std::max(1, w - 1));
+  expr k = constant(ew, 0);
+  for (int i = 1; i < w; ++i) k = mux(bit(x, i), constant(ew, i), k);
+  return k;
+}
+
+// x << s (W bits) and x >> s for a run-time s: logarithmic barrel shifters, one multiplexer
+// stage per bit of s.
+expr shift_by(module& m, const expr& x, const expr& s, int W, const std::string& name) {
+  expr r = m.net(name + "_in", resize(as_unsigned(x), W));
+  for (int i = 0; i < s->width && (1 << i) < W; ++i)
+    r = m.net(name + "_s" + std::to_string(i), mux(bit(s, i), resize(shift_left(r, 1 << i), W), r));
+  return r;
+}
+expr shift_right_by(module& m, const expr& x, const expr& s, const std::string& name) {
+  const int W = x->width;
+  expr r = as_unsigned(x);
+  for (int i = 0; i < s->width; ++i) {
+    r = (1 << i) >= W ? mux(bit(s, i), zeros(W), r) : mux(bit(s, i), resize(slice(r, W - 1, 1 << i), W), r);
+    r = m.net(name + "_s" + std::to_string(i), r);  // part selects need a named signal
+  }
+  return r;
+}
+
+// Mitchell's product of magnitudes x (wa bits) and y (wb bits), P + 1 bits (see
+// lop::detail::mitchell_magnitude).
+expr mitchell(module& m, const expr& x, const expr& y, int wa, int wb, bool corrected) {
+  const int F = std::max(wa, wb);
+  const int P = wa + wb;
+  const expr k1 = m.net("lead_a", leading_one(x, wa));
+  const expr k2 = m.net("lead_b", leading_one(y, wb));
+  // The fraction: x shifted so that its leading one lands on bit w - 1 (a normalizing barrel
+  // shifter by w - 1 - k), the bits below it, aligned to F bits.
+  const auto fraction = [&](const expr& v, const expr& k, int w, const std::string& name) {
+    if (w == 1) return zeros(F);
+    const expr amount = sub(constant(k->width, w - 1), k, k->width);
+    const expr norm = shift_by(m, v, m.net(name + "_amount", amount), w, name);
+    return w - 1 == F ? slice(norm, w - 2, 0) : concat({slice(norm, w - 2, 0), zeros(F - (w - 1))});
+  };
+  const expr f1 = m.net("frac_a", fraction(x, k1, wa, "norm_a"));
+  const expr f2 = m.net("frac_b", fraction(y, k2, wb, "norm_b"));
+  expr s = add(f1, f2, F + 2);
+  if (corrected) s = add(s, constant(F + 2, static_cast<i128>(1) << (F - 4)), F + 2);
+  s = m.net("log_frac_sum", s);
+  const expr carry = m.net("carry", reduce_or(slice(s, F + 1, F)));
+  const expr mant = m.net("mant", mux(carry, s, add(s, constant(F + 2, static_cast<i128>(1) << F), F + 2)));
+  const int ew = bits_for(P);
+  const expr e = m.net("exponent", add(add(resize(k1, ew), resize(k2, ew), ew), resize(carry, ew), ew));
+  const expr shifted = shift_by(m, mant, e, F + P + 1, "antilog");
+  const expr nonzero = logic_and(reduce_or(x), reduce_or(y));
+  return mux(nonzero, slice(shifted, F + P, F), constant(P + 1, 0));
+}
+
+// DRUM's segment of magnitude x (w bits): x itself below 2^k, else the k bits from the
+// leading one down with the lowest set to 1; `shift` receives the segment's shift.
+expr drum_segment(module& m, const expr& x, int w, int k, const std::string& name, expr& shift) {
+  const int max_shift = std::max(0, w - k);
+  const int sw = bits_for(std::max(1, max_shift));
+  if (max_shift == 0) {
+    shift = constant(sw, 0);
+    return resize(x, k);
+  }
+  const expr lead = m.net("lead_" + name, leading_one(x, w));
+  const expr big = m.net("big_" + name, ge(lead, constant(lead->width, k)));
+  // shift = lead - k + 1 when the operand has more than k significant bits.
+  const int lw = std::max(lead->width, sw) + 1;
+  const expr sh = resize(m.net("lead_minus_" + name, sub(resize(lead, lw), constant(lw, k - 1), lw)), sw);
+  shift = m.net("shift_" + name, mux(big, sh, constant(sw, 0)));
+  const expr seg = bit_or(resize(shift_right_by(m, x, shift, "rsh_" + name), k), mux(big, constant(k, 1), constant(k, 0)));
+  return m.net("seg_" + name, seg);
+}
+
+expr drum(module& m, const expr& x, const expr& y, int wa, int wb, int k) {
+  const int P = wa + wb;
+  expr sa, sb;
+  const expr ga = drum_segment(m, x, wa, k, "a", sa);
+  const expr gb = drum_segment(m, y, wb, k, "b", sb);
+  const expr core = m.net("core", mul(ga, gb, 2 * k));  // the k x k exact multiplier
+  const int max_shift = std::max(0, wa - k) + std::max(0, wb - k);
+  const int sw = bits_for(std::max(1, max_shift));
+  const expr total = m.net("total_shift", add(resize(sa, sw), resize(sb, sw), sw));
+  return shift_by(m, core, total, P + 1, "product_shift");
+}
+
+}  // namespace
+
+std::string multiplier_tag(const lop::multiplier& m) {
+  switch (m.kind) {
+    case multiplier_kind::exact: return "exact";
+    case multiplier_kind::truncated:
+      return "trunc_t" + std::to_string(m.t) +
+             (m.correction == mul_correction::none ? "" : "_" + std::string(to_string(m.correction)));
+    case multiplier_kind::broken_array: return "bam_h" + std::to_string(m.h) + "_v" + std::to_string(m.v);
+    case multiplier_kind::mitchell: return m.correction == mul_correction::none ? "mitchell" : "mitchell_corr";
+    case multiplier_kind::drum: return "drum_k" + std::to_string(m.k);
+  }
+  return "x";
+}
+
+std::string approximate_multiplier_name(const lop::multiplier& mul, const fixed_format& a, const fixed_format& b) {
+  return "lop_amul_" + multiplier_tag(mul) + "_" + format_tag(a) + "_" + format_tag(b);
+}
+
+design approximate_multiplier(const lop::multiplier& mul, const fixed_format& a, const fixed_format& b) {
+  if (const char* e = validate(a)) throw format_error("lop-hwgen: invalid operand format " + to_string(a) + ": " + e);
+  if (const char* e = validate(b)) throw format_error("lop-hwgen: invalid operand format " + to_string(b) + ": " + e);
+  if (const char* e = validate(mul, a.width, b.width))
+    throw format_error("lop-hwgen: multiplier " + to_string(mul) + " on " + to_string(a) + " x " + to_string(b) + ": " + e);
+  const int P = a.width + b.width;
+  const int W = P + 1;
+  const bool is_signed = a.is_signed || b.is_signed;
+  module m(approximate_multiplier_name(mul, a, b),
+           {"approximate multiplier " + to_string(mul) + ": a (" + std::to_string(a.width) + " bits, " +
+                (a.is_signed ? "signed" : "unsigned") + ") * b (" + std::to_string(b.width) + " bits, " +
+                (b.is_signed ? "signed" : "unsigned") + ") -> y (" + std::to_string(W) +
+                " bits) = lop::multiply_raw (docs/multipliers.md)"});
+  const expr xa = m.input("a", a.width, a.is_signed);
+  const expr xb = m.input("b", b.width, b.is_signed);
+  const expr y = m.output("y", W, is_signed);
+  expr r;
+  switch (mul.kind) {
+    case multiplier_kind::truncated: {
+      r = array_sum(m, xa, xb, a, b, 0, mul.t, W);
+      if (mul.correction == mul_correction::constant) {
+        r = add(r, constant(W, detail::truncation_constant({a.width, a.is_signed}, {b.width, b.is_signed}, mul.t), true), W);
+      } else if (mul.correction == mul_correction::variable) {
+        // Column t-1 once more, at weight 2^t.
+        for (int i = 0; i < a.width; ++i) {
+          const int j = mul.t - 1 - i;
+          if (j < 0 || j >= b.width) continue;
+          const expr term = resize(shift_left(bit_and(bit(xa, i), bit(xb, j)), mul.t), W);
+          const bool negative = (a.is_signed && i == a.width - 1) != (b.is_signed && j == b.width - 1);
+          r = negative ? sub(r, term, W) : add(r, term, W);
+        }
+      }
+      break;
+    }
+    case multiplier_kind::broken_array: r = array_sum(m, xa, xb, a, b, mul.h, mul.v, W); break;
+    case multiplier_kind::mitchell:
+    case multiplier_kind::drum: {
+      const expr x = m.net("mag_a", magnitude(xa, a));
+      const expr yv = m.net("mag_b", magnitude(xb, b));
+      const expr mag = m.net("mag_p", mul.kind == multiplier_kind::drum
+                                          ? drum(m, x, yv, a.width, b.width, mul.k)
+                                          : mitchell(m, x, yv, a.width, b.width, mul.correction != mul_correction::none));
+      if (!is_signed) {
+        r = mag;
+      } else {
+        const expr sa = a.is_signed ? msb(xa) : constant(1, 0);
+        const expr sb = b.is_signed ? msb(xb) : constant(1, 0);
+        r = mux(bit_xor(sa, sb), sub(constant(W, 0), mag, W), mag);
+      }
+      break;
+    }
+    case multiplier_kind::exact: r = array_sum(m, xa, xb, a, b, 0, 0, W); break;  // the full array
+  }
+  m.assign(y, as_unsigned(resize(r, W)));
+  design d;
+  d.add(m);
+  return d;
+}
+
+}  // namespace lop::hw
