@@ -14,6 +14,7 @@
 #pragma once
 #include <Eigen/Core>
 
+#include "lop/approximate.hpp"
 #include "lop/cfloat.hpp"
 #include "lop/fixed.hpp"
 
@@ -73,3 +74,15 @@ struct NumTraits<lop::cfloat<F>> : GenericNumTraits<lop::cfloat<F>> {
 };
 
 }  // namespace Eigen
+
+namespace lop {
+
+// Element-wise products through multiplier M (lop/approximate.hpp) of two Eigen matrices or
+// arrays of lop::fixed of one shape: result(i, j) = lop::multiply<M>(a(i, j), b(i, j)), a lazy
+// expression (call .eval() to keep it), in the exact product's format.
+template <multiplier M, class DA, class DB>
+[[nodiscard]] auto multiply(const Eigen::DenseBase<DA>& a, const Eigen::DenseBase<DB>& b) {
+  return a.derived().binaryExpr(b.derived(), [](const auto& x, const auto& y) { return multiply<M>(x, y); });
+}
+
+}  // namespace lop

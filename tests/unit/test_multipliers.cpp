@@ -393,3 +393,28 @@ TEST_CASE("multipliers: every approximate product fits one bit more than the exa
           }
         }
 }
+
+TEST_CASE("multipliers: element-wise on Eigen matrices of fixed values", "[mul]") {
+  constexpr lop::fixed_format q{8, 3, true, lop::rounding::floor, lop::overflow::wrap};
+  constexpr multiplier drum3 = multiplier::drum(3);
+  using T = lop::fixed<q>;
+  Eigen::Matrix<T, 3, 4> A, B;
+  lop::lfsr32 g(21);
+  for (Eigen::Index i = 0; i < A.size(); ++i) {
+    A.data()[i] = T::from_bits(g());
+    B.data()[i] = T::from_bits(g());
+  }
+  const auto P = lop::multiply<drum3>(A, B).eval();
+  for (Eigen::Index i = 0; i < 3; ++i)
+    for (Eigen::Index j = 0; j < 4; ++j) {
+      const i128 want = sign_magnitude(A(i, j).raw(), B(i, j).raw(), [](i128 x, i128 y) { return ref_drum_mag(x, y, 3); });
+      CHECK(static_cast<long long>(P(i, j).raw()) == static_cast<long long>(want));
+    }
+  Eigen::Array<T, Eigen::Dynamic, 1> x(5), y(5);
+  for (Eigen::Index i = 0; i < 5; ++i) {
+    x[i] = T::from_bits(g());
+    y[i] = T::from_bits(g());
+  }
+  const auto z = lop::multiply<multiplier::mitchell()>(x, y).eval();
+  for (Eigen::Index i = 0; i < 5; ++i) CHECK(z[i] == lop::multiply<multiplier::mitchell()>(x[i], y[i]));
+}
