@@ -187,17 +187,24 @@ design approximate_multiplier(const lop::multiplier& mul, const fixed_format& a,
     case multiplier_kind::broken_array: r = array_sum(m, xa, xb, a, b, mul.h, mul.v, W); break;
     case multiplier_kind::mitchell:
     case multiplier_kind::drum: {
-      const expr x = m.net("mag_a", magnitude(xa, a));
-      const expr yv = m.net("mag_b", magnitude(xb, b));
-      const expr mag = m.net("mag_p", mul.kind == multiplier_kind::drum
-                                          ? drum(m, x, yv, a.width, b.width, mul.k)
+      // Mitchell: magnitudes, and the product negated for a negative sign. DRUM, as its
+      // published signed design: a negative operand bit-inverted in, a negative product
+      // bit-inverted out (lop::multiply_raw).
+      const bool ones = mul.kind == multiplier_kind::drum;
+      const auto operand = [&](const expr& v, const fixed_format& f) {
+        if (!f.is_signed) return as_unsigned(v);
+        return ones ? mux(msb(v), bit_not(as_unsigned(v)), as_unsigned(v)) : magnitude(v, f);
+      };
+      const expr x = m.net("mag_a", operand(xa, a));
+      const expr yv = m.net("mag_b", operand(xb, b));
+      const expr mag = m.net("mag_p", ones ? drum(m, x, yv, a.width, b.width, mul.k)
                                           : mitchell(m, x, yv, a.width, b.width, mul.correction != mul_correction::none));
       if (!is_signed) {
         r = mag;
       } else {
         const expr sa = a.is_signed ? msb(xa) : constant(1, 0);
         const expr sb = b.is_signed ? msb(xb) : constant(1, 0);
-        r = mux(bit_xor(sa, sb), sub(constant(W, 0), mag, W), mag);
+        r = mux(bit_xor(sa, sb), ones ? bit_not(mag) : sub(constant(W, 0), mag, W), mag);
       }
       break;
     }

@@ -103,10 +103,11 @@ namespace detail {
 
 }  // namespace detail
 
-// The raw product of raw operands a (shape sa) and b (shape sb) under multiplier m. Signed
-// Mitchell and DRUM multiply the magnitudes and give the product the sign of a * b (as the
-// published signed designs do); the array-based ones drop bits of the two's-complement
-// partial-product array. Preconditions: validate(m, sa.width, sb.width) == nullptr, and a, b
+// The raw product of raw operands a (shape sa) and b (shape sb) under multiplier m. The
+// array-based multipliers drop bits of the two's-complement partial-product array; signed
+// Mitchell multiplies the magnitudes and gives the product the sign of a * b; signed DRUM
+// does what its published design does: one's complement in and out (~a for a negative
+// operand, ~p for a negative product). Preconditions: validate(m, sa.width, sb.width) == nullptr, and a, b
 // in their shapes' ranges.
 [[nodiscard]] constexpr detail::i128 multiply_raw(const multiplier& m, detail::i128 a, operand_shape sa, detail::i128 b,
                                                   operand_shape sb) noexcept {
@@ -127,16 +128,22 @@ namespace detail {
       return kept;
     }
     case multiplier_kind::broken_array: return detail::partial_products(bits(a, sa), sa, bits(b, sb), sb, m.h, m.v);
-    case multiplier_kind::mitchell:
-    case multiplier_kind::drum: {
+    case multiplier_kind::mitchell: {
       const bool negative = (a < 0) != (b < 0);
       const auto x = static_cast<std::uint64_t>(a < 0 ? -a : a);
       const auto y = static_cast<std::uint64_t>(b < 0 ? -b : b);
-      const u128 mag = m.kind == multiplier_kind::drum
-                           ? detail::drum_magnitude(x, y, m.k)
-                           : detail::mitchell_magnitude(x, y, std::max(sa.width, sb.width),
-                                                        m.correction == mul_correction::constant);
+      const u128 mag = detail::mitchell_magnitude(x, y, std::max(sa.width, sb.width),
+                                                  m.correction == mul_correction::constant);
       return negative ? -static_cast<i128>(mag) : static_cast<i128>(mag);
+    }
+    case multiplier_kind::drum: {
+      // The published signed DRUM complements bits instead of negating: a negative operand
+      // enters as ~a = |a| - 1, and a negative product leaves as ~p = -p - 1.
+      const bool negative = (a < 0) != (b < 0);
+      const auto x = static_cast<std::uint64_t>(a < 0 ? ~a : a);
+      const auto y = static_cast<std::uint64_t>(b < 0 ? ~b : b);
+      const auto mag = static_cast<i128>(detail::drum_magnitude(x, y, m.k));
+      return negative ? ~mag : mag;
     }
   }
   return 0;

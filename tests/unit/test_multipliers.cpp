@@ -104,6 +104,13 @@ i128 sign_magnitude(i128 a, i128 b, Mag mag) {
   const i128 m = mag(a < 0 ? -a : a, b < 0 ? -b : b);
   return (a < 0) != (b < 0) ? -m : m;
 }
+// The published signed DRUM (Hashemi et al.): a negative operand enters bit-inverted (-a - 1),
+// a negative result leaves bit-inverted (-p - 1).
+template <class Mag>
+i128 ones_complement_sign(i128 a, i128 b, Mag mag) {
+  const i128 m = mag(a < 0 ? -a - 1 : a, b < 0 ? -b - 1 : b);
+  return (a < 0) != (b < 0) ? -m - 1 : m;
+}
 
 i128 reference(const multiplier& m, i128 a, operand_shape sa, i128 b, operand_shape sb) {
   switch (m.kind) {
@@ -112,7 +119,7 @@ i128 reference(const multiplier& m, i128 a, operand_shape sa, i128 b, operand_sh
     case lop::multiplier_kind::broken_array: return ref_broken_array(a, sa, b, sb, m.h, m.v);
     case lop::multiplier_kind::mitchell:
       return sign_magnitude(a, b, [&](i128 x, i128 y) { return ref_mitchell_mag(x, y, m.correction != mul_correction::none); });
-    case lop::multiplier_kind::drum: return sign_magnitude(a, b, [&](i128 x, i128 y) { return ref_drum_mag(x, y, m.k); });
+    case lop::multiplier_kind::drum: return ones_complement_sign(a, b, [&](i128 x, i128 y) { return ref_drum_mag(x, y, m.k); });
   }
   return 0;
 }
@@ -223,17 +230,17 @@ TEST_CASE("multipliers: lop::multiply and the PE model use the approximate produ
   const auto x = lop::fixed<q>::from_bits(0x5B);  // 91/16
   const auto y = lop::fixed<q>::from_bits(0xD3);  // -45/16
   const auto p = lop::multiply<drum3>(x, y);
-  // 91 = 0b1011011 -> segment 0b101 | 1 = 0b101, shift 4: 80; 45 = 0b101101 -> 0b101, shift 3: 40.
-  CHECK(p.raw() == -(5 * 5) * (1 << 7));
-  CHECK(p.raw() == -80 * 40);
+  // 91 = 0b1011011 -> segment 0b101 | 1 = 0b101, shift 4: 80; -45 enters as ~(-45) = 44 =
+  // 0b101100 -> 0b101, shift 3: 40; 5 * 5 << 7 = 3200, negative: ~3200 = -3201.
+  CHECK(static_cast<long long>(p.raw()) == -3201);
 
   lop::pe_spec s{q, q, lop::fixed_format{24, 8, true, lop::rounding::floor, lop::overflow::wrap}, q, drum3, 0};
   REQUIRE(lop::validate(s) == nullptr);
   lop::pe_model pe(s);
   pe.mac(91, -45, true);  // raw values
-  CHECK(static_cast<long long>(pe.acc()) == -80 * 40);  // product frac 8 = acc frac 8
+  CHECK(static_cast<long long>(pe.acc()) == -3201);  // product frac 8 = acc frac 8
   pe.mac(91, 91);
-  CHECK(static_cast<long long>(pe.acc()) == -80 * 40 + 80 * 80);
+  CHECK(static_cast<long long>(pe.acc()) == -3201 + 80 * 80);
 }
 
 TEST_CASE("metrics: known values", "[mul][metrics]") {
@@ -407,7 +414,7 @@ TEST_CASE("multipliers: element-wise on Eigen matrices of fixed values", "[mul]"
   const auto P = lop::multiply<drum3>(A, B).eval();
   for (Eigen::Index i = 0; i < 3; ++i)
     for (Eigen::Index j = 0; j < 4; ++j) {
-      const i128 want = sign_magnitude(A(i, j).raw(), B(i, j).raw(), [](i128 x, i128 y) { return ref_drum_mag(x, y, 3); });
+      const i128 want = ones_complement_sign(A(i, j).raw(), B(i, j).raw(), [](i128 x, i128 y) { return ref_drum_mag(x, y, 3); });
       CHECK(static_cast<long long>(P(i, j).raw()) == static_cast<long long>(want));
     }
   Eigen::Array<T, Eigen::Dynamic, 1> x(5), y(5);
