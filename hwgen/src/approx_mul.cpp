@@ -1,12 +1,13 @@
 // Structural Verilog for lop's multipliers (docs/multipliers.md), bit-exact with
 // lop::multiply_raw: partial-product rows and adders for the array families (and for `exact`,
-// the full array: the structural reference next to a behavioural a*b), leading-one
-// detectors, normalizing multiplexers and a k x k core for DRUM, log/antilog datapaths for
-// Mitchell. The output has P + 1 bits (P = wa + wb): every approximate product fits them.
+// the full array: the structural reference next to a behavioural a*b), the float units'
+// normalizer (leading-zero count and shift) with a k x k core for DRUM, log/antilog datapaths
+// for Mitchell. The output has P + 1 bits (P = wa + wb): every approximate product fits them.
 #include <algorithm>
 #include <string>
 #include <vector>
 
+#include "float_core_hw.hpp"
 #include "lop/approximate.hpp"
 #include "lop/hw/generators.hpp"
 
@@ -15,12 +16,8 @@ namespace lop::hw {
 namespace {
 
 using detail::i128;
-
-int bits_for(int max_value) {
-  int b = 1;
-  while ((1 << b) <= max_value) ++b;
-  return b;
-}
+using fcore::normalize;
+using fcore::unsigned_bits;
 
 // Rows j >= h of the two's-complement partial-product array, columns i + j >= v, summed in
 // W bits; the top row is subtracted when b is signed (its bit weighs -2^(wb-1)).
@@ -45,29 +42,12 @@ expr magnitude(const expr& x, const fixed_format& f) {
   return mux(msb(x), as_unsigned(sub(constant(f.width, 0), x, f.width)), as_unsigned(x));
 }
 
-// The position of x's leading one (0 when x is 0), in bits_for(w - 1) bits.
-expr leading_one(const expr& x, int w) {
-  const int ew = bits_for(std::max(1, w - 1));
-  expr k = constant(ew, 0);
-  for (int i = 1; i < w; ++i) k = mux(bit(x, i), constant(ew, i), k);
-  return k;
-}
-
-// x << s (W bits) and x >> s for a run-time s: logarithmic barrel shifters, one multiplexer
-// stage per bit of s.
+// x << s (W bits) for a run-time s: a logarithmic barrel shifter, one multiplexer stage per
+// bit of s.
 expr shift_by(module& m, const expr& x, const expr& s, int W, const std::string& name) {
   expr r = m.net(name + "_in", resize(as_unsigned(x), W));
   for (int i = 0; i < s->width && (1 << i) < W; ++i)
     r = m.net(name + "_s" + std::to_string(i), mux(bit(s, i), resize(shift_left(r, 1 << i), W), r));
-  return r;
-}
-expr shift_right_by(module& m, const expr& x, const expr& s, const std::string& name) {
-  const int W = x->width;
-  expr r = as_unsigned(x);
-  for (int i = 0; i < s->width; ++i) {
-    r = (1 << i) >= W ? mux(bit(s, i), zeros(W), r) : mux(bit(s, i), resize(slice(r, W - 1, 1 << i), W), r);
-    r = m.net(name + "_s" + std::to_string(i), r);  // part selects need a named signal
-  }
   return r;
 }
 
@@ -76,47 +56,47 @@ expr shift_right_by(module& m, const expr& x, const expr& s, const std::string& 
 expr mitchell(module& m, const expr& x, const expr& y, int wa, int wb, bool corrected) {
   const int F = std::max(wa, wb);
   const int P = wa + wb;
-  const expr k1 = m.net("lead_a", leading_one(x, wa));
-  const expr k2 = m.net("lead_b", leading_one(y, wb));
-  // The fraction: x shifted so that its leading one lands on bit w - 1 (a normalizing barrel
-  // shifter by w - 1 - k), the bits below it, aligned to F bits.
-  const auto fraction = [&](const expr& v, const expr& k, int w, const std::string& name) {
-    if (w == 1) return zeros(F);
-    const expr amount = sub(constant(k->width, w - 1), k, k->width);
-    const expr norm = shift_by(m, v, m.net(name + "_amount", amount), w, name);
-    return w - 1 == F ? slice(norm, w - 2, 0) : concat({slice(norm, w - 2, 0), zeros(F - (w - 1))});
+  // log2 v ~ k + f: the normalizer moves v's leading one to its msb; k = w - 1 - (leading
+  // zeros), f = the bits below the leading one, aligned to F bits.
+  const auto [norm_a, lz_a] = normalize(m, x, "norm_a");
+  const auto [norm_b, lz_b] = normalize(m, y, "norm_b");
+  const auto fraction = [&](const expr& norm, int w) {
+    return w == 1 ? zeros(F) : concat({slice(norm, w - 2, 0), zeros(F - (w - 1))});
   };
-  const expr f1 = m.net("frac_a", fraction(x, k1, wa, "norm_a"));
-  const expr f2 = m.net("frac_b", fraction(y, k2, wb, "norm_b"));
+  const expr f1 = m.net("frac_a", fraction(norm_a, wa));
+  const expr f2 = m.net("frac_b", fraction(norm_b, wb));
   expr s = add(f1, f2, F + 2);
   if (corrected) s = add(s, constant(F + 2, static_cast<i128>(1) << (F - 4)), F + 2);
   s = m.net("log_frac_sum", s);
   const expr carry = m.net("carry", reduce_or(slice(s, F + 1, F)));
   const expr mant = m.net("mant", mux(carry, s, add(s, constant(F + 2, static_cast<i128>(1) << F), F + 2)));
-  const int ew = bits_for(P);
-  const expr e = m.net("exponent", add(add(resize(k1, ew), resize(k2, ew), ew), resize(carry, ew), ew));
+  // e = k1 + k2 + carry = (wa - 1 - lz_a) + (wb - 1 - lz_b) + carry, in [0, P - 1] for
+  // nonzero operands (modulo 2^ew otherwise, where the result is masked to 0 below).
+  const int ew = unsigned_bits(P);
+  const expr e = m.net("exponent", sub(sub(add(constant(ew, P - 2), resize(carry, ew), ew), resize(lz_a, ew), ew),
+                                       resize(lz_b, ew), ew));
   const expr shifted = shift_by(m, mant, e, F + P + 1, "antilog");
   const expr nonzero = logic_and(reduce_or(x), reduce_or(y));
   return mux(nonzero, slice(shifted, F + P, F), constant(P + 1, 0));
 }
 
 // DRUM's segment of magnitude x (w bits): x itself below 2^k, else the k bits from the
-// leading one down with the lowest set to 1; `shift` receives the segment's shift.
+// leading one down (the top of the normalized x) with the lowest set to 1, shifted by
+// w - k - (leading zeros); `shift` receives the segment's shift.
 expr drum_segment(module& m, const expr& x, int w, int k, const std::string& name, expr& shift) {
   const int max_shift = std::max(0, w - k);
-  const int sw = bits_for(std::max(1, max_shift));
+  const int sw = unsigned_bits(std::max(1, max_shift));
   if (max_shift == 0) {
     shift = constant(sw, 0);
     return resize(x, k);
   }
-  const expr lead = m.net("lead_" + name, leading_one(x, w));
-  const expr big = m.net("big_" + name, ge(lead, constant(lead->width, k)));
-  // shift = lead - k + 1 when the operand has more than k significant bits.
-  const int lw = std::max(lead->width, sw) + 1;
-  const expr sh = resize(m.net("lead_minus_" + name, sub(resize(lead, lw), constant(lw, k - 1), lw)), sw);
+  const auto [norm, lz] = normalize(m, x, "norm_" + name);
+  // x >= 2^k iff its leading one is at k or above (x = 0 counts all its bits as zeros).
+  const expr big = m.net("big_" + name, le(lz, constant(lz->width, w - 1 - k)));
+  const int lw = std::max(lz->width, sw) + 1;
+  const expr sh = resize(m.net("w_minus_lz_" + name, sub(constant(lw, w - k), resize(lz, lw), lw)), sw);
   shift = m.net("shift_" + name, mux(big, sh, constant(sw, 0)));
-  const expr seg = bit_or(resize(shift_right_by(m, x, shift, "rsh_" + name), k), mux(big, constant(k, 1), constant(k, 0)));
-  return m.net("seg_" + name, seg);
+  return m.net("seg_" + name, mux(big, bit_or(slice(norm, w - 1, w - k), constant(k, 1)), slice(x, k - 1, 0)));
 }
 
 expr drum(module& m, const expr& x, const expr& y, int wa, int wb, int k) {
@@ -126,7 +106,7 @@ expr drum(module& m, const expr& x, const expr& y, int wa, int wb, int k) {
   const expr gb = drum_segment(m, y, wb, k, "b", sb);
   const expr core = m.net("core", mul(ga, gb, 2 * k));  // the k x k exact multiplier
   const int max_shift = std::max(0, wa - k) + std::max(0, wb - k);
-  const int sw = bits_for(std::max(1, max_shift));
+  const int sw = unsigned_bits(std::max(1, max_shift));
   const expr total = m.net("total_shift", add(resize(sa, sw), resize(sb, sw), sw));
   return shift_by(m, core, total, P + 1, "product_shift");
 }
