@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <sstream>
 
+#include "lop/approximate.hpp"
 #include "lop/hw/float_units.hpp"
 #include "lop/rounding.hpp"
 #include "bundle_common.hpp"
@@ -315,16 +316,14 @@ design processing_element(const pe_spec& s) {
   if (const char* e = validate(s)) throw format_error("lop-hwgen: invalid PE " + to_string(s) + ": " + e);
   if (s.float_operands()) return float_processing_element(s);
   // An approximate product has one more bit than the exact one (docs/multipliers.md).
-  const bool approx = !s.mul.is_exact();
-  fixed_format prod = product_format(s.a.fixed, s.b.fixed);
-  if (approx) prod.width += 1;
+  const fixed_format prod = product_format(s.a.fixed, s.b.fixed, s.mul);
   const fixed_format sum = sum_format(s.acc.fixed, prod);
   const bool acc_st = s.acc.fixed.round == rounding::stochastic;
   const bool out_st = s.out.fixed.round == rounding::stochastic;
   const int draws = (acc_st ? 1 : 0) + (out_st ? 1 : 0);
 
   design d;
-  const design dmul = approx ? approximate_multiplier(s.mul, s.a.fixed, s.b.fixed) : multiplier(s.a.fixed, s.b.fixed);
+  const design dmul = !s.mul.is_exact() ? approximate_multiplier(s.mul, s.a.fixed, s.b.fixed) : multiplier(s.a.fixed, s.b.fixed);
   const design dqa = quantizer(sum, s.acc.fixed);
   const design dqo = quantizer(s.acc.fixed, s.out.fixed);
   d.add(dmul);

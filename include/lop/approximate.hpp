@@ -149,6 +149,16 @@ namespace detail {
   return 0;
 }
 
+// The format of products through multiplier m: the exact product's, one bit wider for an
+// approximate multiplier, whose products can leave the exact range but always fit one more
+// bit (docs/multipliers.md, "Product width"; unit.multipliers checks the bound).
+[[nodiscard]] constexpr fixed_format product_format(const fixed_format& a, const fixed_format& b,
+                                                    const multiplier& m) noexcept {
+  fixed_format p = product_format(a, b);
+  if (!m.is_exact()) p.width += 1;
+  return p;
+}
+
 // a * b through multiplier M, in the exact product's format.
 template <multiplier M, fixed_format A, fixed_format B>
 [[nodiscard]] constexpr fixed<product_format(A, B)> multiply(const fixed<A>& a, const fixed<B>& b) noexcept {

@@ -50,14 +50,6 @@ template <class T>
          s.a.floating.man_bits + s.b.floating.man_bits + 2 <= 24 && rounding_of(s.out) != rounding::stochastic;
 }
 
-// A bound on the products' width: the exact product's, one more bit for an approximate
-// multiplier (each family stays below twice the exact product range: truncation's corrections
-// add less than the dropped columns' weight, Mitchell and DRUM never exceed the operands'
-// magnitudes' 2^w).
-[[nodiscard]] constexpr int approximate_product_width(const pe_spec& s) noexcept {
-  return product_format(s.a.fixed, s.b.fixed).width + (s.mul.is_exact() ? 0 : 1);
-}
-
 // Where the integer kernels take a fixed PE's products from.
 enum class product_source : std::uint8_t {
   exact,  // a * b
@@ -96,7 +88,7 @@ template <pe_spec S>
   if (acc.round == rounding::stochastic || s.out.fixed.round == rounding::stochastic) return gemm_kernel::sequential;
   if (acc.frac < p.frac && acc.round != rounding::floor) return gemm_kernel::sequential;
   const int shift = acc.frac - p.frac;
-  const int pw = approximate_product_width(s);
+  const int pw = product_format(s.a.fixed, s.b.fixed, s.mul).width;  // one more bit if approximate
   // The product on acc's grid must fit 63 bits, the accumulator 64.
   if (pw + (shift > 0 ? shift : 0) > 62 || acc.width > 64) return gemm_kernel::sequential;
   if (acc.ovf == overflow::wrap) return gemm_kernel::wrap;
@@ -277,7 +269,7 @@ gemm_result<S>& gemm_fixed(const Eigen::MatrixBase<DA>& A, const Eigen::MatrixBa
   constexpr int shift = S.acc.fixed.frac - P.frac;
   // Native kernels: products in the narrowest type that holds them, accumulators in 32 or
   // 64 bits (unsigned for wrap: modular arithmetic without signed overflow).
-  constexpr int PW = approximate_product_width(S) + (shift > 0 ? shift : 0);
+  constexpr int PW = product_format(S.a.fixed, S.b.fixed, S.mul).width + (shift > 0 ? shift : 0);
   using PT = detail::compute_t<(PW <= 31 ? 32 : 64)>;
   using ST = detail::compute_t<(S.acc.fixed.width <= 32 && PW <= 31) ? 32 : 64>;
   constexpr product_source source = product_source_of<S>;
