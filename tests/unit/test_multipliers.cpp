@@ -129,14 +129,21 @@ i128 hi_of(operand_shape s) {
   return s.is_signed ? (static_cast<i128>(1) << (s.width - 1)) - 1 : (static_cast<i128>(1) << s.width) - 1;
 }
 
-std::vector<multiplier> family(int wa, int wb) {
+// Every family on wa x wb operands: a spread of each parameter, or (every_parameter) all of them.
+std::vector<multiplier> family(int wa, int wb, bool every_parameter = false) {
   const int wp = wa + wb;
+  const auto range = [every_parameter](int last, std::vector<int> spread) {
+    if (!every_parameter) return spread;
+    std::vector<int> all;
+    for (int x = 0; x <= last; ++x) all.push_back(x);
+    return all;
+  };
   std::vector<multiplier> ms{multiplier::exact};
-  for (int t : {0, 1, 3, wp / 2, wp - 2, wp})
+  for (int t : range(wp, {0, 1, 3, wp / 2, wp - 2, wp}))
     for (auto c : {mul_correction::none, mul_correction::constant, mul_correction::variable})
       if (!(c == mul_correction::variable && t == 0)) ms.push_back(multiplier::truncated(t, c));
-  for (int h : {0, 1, wb / 2, wb})
-    for (int v : {0, 2, wp / 2, wp}) ms.push_back(multiplier::broken_array(h, v));
+  for (int h : range(wb, {0, 1, wb / 2, wb}))
+    for (int v : range(wp, {0, 2, wp / 2, wp})) ms.push_back(multiplier::broken_array(h, v));
   ms.push_back(multiplier::mitchell());
   if (std::max(wa, wb) >= 4) ms.push_back(multiplier::mitchell(mul_correction::constant));
   for (int k = 2; k <= std::max(wa, wb); ++k) ms.push_back(multiplier::drum(k));
@@ -378,16 +385,7 @@ TEST_CASE("multipliers: every approximate product fits one bit more than the exa
           const int P = wa + wb;
           const i128 lo = sa || sb ? -(static_cast<i128>(1) << P) : 0;
           const i128 hi = sa || sb ? (static_cast<i128>(1) << P) - 1 : (static_cast<i128>(1) << (P + 1)) - 1;
-          std::vector<multiplier> ms;
-          for (int t = 0; t <= P; ++t)
-            for (auto c : {mul_correction::none, mul_correction::constant, mul_correction::variable})
-              if (!(c == mul_correction::variable && t == 0)) ms.push_back(multiplier::truncated(t, c));
-          for (int h = 0; h <= wb; ++h)
-            for (int v = 0; v <= P; ++v) ms.push_back(multiplier::broken_array(h, v));
-          ms.push_back(multiplier::mitchell());
-          ms.push_back(multiplier::mitchell(mul_correction::constant));
-          for (int k = 2; k <= std::max(wa, wb); ++k) ms.push_back(multiplier::drum(k));
-          for (const multiplier& m : ms) {
+          for (const multiplier& m : family(wa, wb, true)) {
             i128 mn = 0, mx = 0;
             for (i128 a = lo_of(A); a <= hi_of(A); ++a)
               for (i128 b = lo_of(B); b <= hi_of(B); ++b) {
