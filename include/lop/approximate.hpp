@@ -11,15 +11,9 @@
 #include "lop/fixed.hpp"
 #include "lop/format.hpp"
 #include "lop/multiplier.hpp"
+#include "lop/table_multiplier.hpp"
 
 namespace lop {
-
-// The shape of a multiplier operand: its width and whether its raw value is two's complement.
-struct operand_shape {
-  int width = 8;
-  bool is_signed = false;
-  friend constexpr bool operator==(const operand_shape&, const operand_shape&) = default;
-};
 
 namespace detail {
 
@@ -107,10 +101,12 @@ namespace detail {
 // array-based multipliers drop bits of the two's-complement partial-product array; signed
 // Mitchell multiplies the magnitudes and gives the product the sign of a * b; signed DRUM
 // does what its published design does: one's complement in and out (~a for a negative
-// operand, ~p for a negative product). Preconditions: validate(m, sa.width, sb.width) == nullptr, and a, b
-// in their shapes' ranges.
+// operand, ~p for a negative product). A table multiplier looks its circuit up in the registry
+// (lop/table_multiplier.hpp; throws lop::format_error when that fails); multiplier_model below
+// looks it up once for many products. Preconditions: validate(m, sa.width, sb.width) ==
+// nullptr, and a, b in their shapes' ranges.
 [[nodiscard]] constexpr detail::i128 multiply_raw(const multiplier& m, detail::i128 a, operand_shape sa, detail::i128 b,
-                                                  operand_shape sb) noexcept {
+                                                  operand_shape sb) {
   using detail::i128;
   using detail::u128;
   const auto bits = [](i128 v, operand_shape s) {
@@ -145,9 +141,34 @@ namespace detail {
       const auto mag = static_cast<i128>(detail::drum_magnitude(x, y, m.k));
       return negative ? ~mag : mag;
     }
+    case multiplier_kind::table: return table_multiplier_for(m, sa, sb)->product(a, b);
   }
   return 0;
 }
+
+// Multiplier m bound to operand shapes a and b: checks them once (validate, and a table
+// multiplier's circuit), then gives multiply_raw's products.
+class multiplier_model {
+ public:
+  multiplier_model(const multiplier& m, operand_shape a, operand_shape b) : m_(m), a_(a), b_(b) {
+    if (const char* e = validate(m, a.width, b.width))
+      throw format_error("lop: multiplier " + to_string(m) + " on " + to_string(a) + " x " + to_string(b) +
+                         " operands: " + e);
+    if (m.kind == multiplier_kind::table) table_ = table_multiplier_for(m, a, b);
+  }
+  [[nodiscard]] detail::i128 operator()(detail::i128 a, detail::i128 b) const {
+    if (table_) return table_->product(a, b);
+    return m_.is_exact() ? a * b : multiply_raw(m_, a, a_, b, b_);
+  }
+  [[nodiscard]] const multiplier& mul() const noexcept { return m_; }
+  [[nodiscard]] operand_shape a() const noexcept { return a_; }
+  [[nodiscard]] operand_shape b() const noexcept { return b_; }
+
+ private:
+  multiplier m_;
+  operand_shape a_, b_;
+  std::shared_ptr<const table_multiplier> table_;
+};
 
 // The format of products through multiplier m: the exact product's, one bit wider for an
 // approximate multiplier, whose products can leave the exact range but always fit one more
@@ -159,13 +180,14 @@ namespace detail {
   return p;
 }
 
-// a * b through multiplier M, in the exact product's format.
+// a * b through multiplier M, in product_format(A, B, M): the exact product's format, one bit
+// wider for an approximate multiplier (its products can leave the exact range).
 template <multiplier M, fixed_format A, fixed_format B>
-[[nodiscard]] constexpr fixed<product_format(A, B)> multiply(const fixed<A>& a, const fixed<B>& b) noexcept {
+[[nodiscard]] constexpr fixed<product_format(A, B, M)> multiply(const fixed<A>& a, const fixed<B>& b) {
   static_assert(validate(M, A.width, B.width) == nullptr,
                 "lop::multiply: this multiplier cannot multiply these operand formats; "
                 "lop::validate(M, A.width, B.width) says why");
-  return fixed<product_format(A, B)>::from_bits(
+  return fixed<product_format(A, B, M)>::from_bits(
       multiply_raw(M, a.raw(), {A.width, A.is_signed}, b.raw(), {B.width, B.is_signed}));
 }
 

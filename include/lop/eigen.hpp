@@ -79,7 +79,7 @@ namespace lop {
 
 // Element-wise products through multiplier M (lop/approximate.hpp) of two Eigen matrices or
 // arrays of lop::fixed of one shape: result(i, j) = lop::multiply<M>(a(i, j), b(i, j)), a lazy
-// expression (call .eval() to keep it), in the exact product's format.
+// expression (call .eval() to keep it), in product_format(A, B, M).
 template <multiplier M, class DA, class DB>
 [[nodiscard]] auto multiply(const Eigen::DenseBase<DA>& a, const Eigen::DenseBase<DB>& b) {
   return a.derived().binaryExpr(b.derived(), [](const auto& x, const auto& y) { return multiply<M>(x, y); });

@@ -61,21 +61,31 @@ inline constexpr product_source product_source_of =
     S.mul.is_exact() ? product_source::exact
                      : (S.a.fixed.width <= 8 && S.b.fixed.width <= 8 ? product_source::table : product_source::model);
 
-// table[(a_bits << 8) | b_bits] = the multiplier's product of the raws with those bit
-// patterns; filled once per spec (thread-safely, on first use).
+// table[(a_bits << 8) | b_bits] = the product of the raws with those bit patterns (operands
+// of <= 8 bits).
+[[nodiscard]] inline std::vector<std::int32_t> fill_product_table(const multiplier_model& mul) {
+  std::vector<std::int32_t> t(65536, 0);
+  const operand_shape A = mul.a();
+  const operand_shape B = mul.b();
+  for (std::uint32_t x = 0; x < (1U << A.width); ++x)
+    for (std::uint32_t y = 0; y < (1U << B.width); ++y)
+      t[(x << 8) | y] = static_cast<std::int32_t>(
+          mul(extend<i128>(x, A.width, A.is_signed), extend<i128>(y, B.width, B.is_signed)));
+  return t;
+}
+
+// The multiplier of a fixed PE, bound to its operands.
+[[nodiscard]] inline multiplier_model multiplier_of(const pe_spec& s) {
+  return {s.mul, {s.a.fixed.width, s.a.fixed.is_signed}, {s.b.fixed.width, s.b.fixed.is_signed}};
+}
+
+// fill_product_table for S's multiplier, filled once per spec (thread-safely, on first use).
+// A table multiplier's circuit can be registered again under its name, so its table is not
+// kept: lop::gemm fills it per call.
 template <pe_spec S>
 [[nodiscard]] const std::int32_t* product_table() {
-  static const std::vector<std::int32_t> table = [] {
-    std::vector<std::int32_t> t(65536, 0);
-    const fixed_format& A = S.a.fixed;
-    const fixed_format& B = S.b.fixed;
-    for (std::uint32_t x = 0; x < (1U << A.width); ++x)
-      for (std::uint32_t y = 0; y < (1U << B.width); ++y)
-        t[(x << 8) | y] = static_cast<std::int32_t>(
-            multiply_raw(S.mul, extend<i128>(x, A.width, A.is_signed), {A.width, A.is_signed},
-                         extend<i128>(y, B.width, B.is_signed), {B.width, B.is_signed}));
-    return t;
-  }();
+  static_assert(S.mul.kind != multiplier_kind::table, "lop: a table multiplier's products are looked up per call");
+  static const std::vector<std::int32_t> table = fill_product_table(multiplier_of(S));
   return table.data();
 }
 
@@ -278,11 +288,18 @@ gemm_result<S>& gemm_fixed(const Eigen::MatrixBase<DA>& A, const Eigen::MatrixBa
   using BR = typename fixed<S.b.fixed>::raw_type;
   const std::vector<AR> a = detail::raw_rows<AR>(A);
   const std::vector<BR> b = detail::raw_rows<BR>(B);
-  // The table path indexes with b's bit patterns.
+  // The table path indexes with b's bit patterns; the model path multiplies through `mul`.
+  const multiplier_model mul = multiplier_of(S);
   std::vector<std::uint8_t> b_bits;
+  std::vector<std::int32_t> table_of_call;
   const std::int32_t* table = nullptr;
   if constexpr (source == product_source::table) {
-    table = product_table<S>();
+    if constexpr (S.mul.kind == multiplier_kind::table) {
+      table_of_call = fill_product_table(mul);
+      table = table_of_call.data();
+    } else {
+      table = product_table<S>();
+    }
     b_bits.resize(b.size());
     for (std::size_t x = 0; x < b.size(); ++x) b_bits[x] = static_cast<std::uint8_t>(static_cast<std::uint64_t>(b[x]) & 0xFFU);
   }
@@ -312,8 +329,7 @@ gemm_result<S>& gemm_fixed(const Eigen::MatrixBase<DA>& A, const Eigen::MatrixBa
         } else if constexpr (source == product_source::table) {
           p = static_cast<PT>(trow[bb[j]]);
         } else {
-          p = static_cast<PT>(multiply_raw(S.mul, ai, {S.a.fixed.width, S.a.fixed.is_signed}, bk[j],
-                                           {S.b.fixed.width, S.b.fixed.is_signed}));
+          p = static_cast<PT>(mul(ai, bk[j]));
         }
         return detail::to_acc_grid<PT>(p, shift);
       };

@@ -165,10 +165,11 @@ class splitmix64 {
                                            std::uint64_t seed = 1) {
   using detail::i128;
   detail::check_metric_operands(m, a, b);
+  const multiplier_model mul(m, a, b);
   detail::metric_sums sums(detail::max_abs_product(a, b));
   if (a.width + b.width <= exhaustive_metric_bits) {
     for (i128 x = detail::operand_min(a); x <= detail::operand_max(a); ++x)
-      for (i128 y = detail::operand_min(b); y <= detail::operand_max(b); ++y) sums.add(x * y, multiply_raw(m, x, a, y, b));
+      for (i128 y = detail::operand_min(b); y <= detail::operand_max(b); ++y) sums.add(x * y, mul(x, y));
     return sums.finish(error_metrics::source::exhaustive, 0);
   }
   if (samples == 0) throw std::invalid_argument("lop::metrics: an operand space above 2^24 pairs needs samples > 0");
@@ -180,7 +181,7 @@ class splitmix64 {
   for (std::uint64_t i = 0; i < samples; ++i) {
     const i128 x = draw(a);
     const i128 y = draw(b);
-    sums.add(x * y, multiply_raw(m, x, a, y, b));
+    sums.add(x * y, mul(x, y));
   }
   return sums.finish(error_metrics::source::sampled, seed);
 }
@@ -190,13 +191,14 @@ class splitmix64 {
                                            std::span<const std::pair<std::int64_t, std::int64_t>> trace) {
   using detail::i128;
   detail::check_metric_operands(m, a, b);
+  const multiplier_model mul(m, a, b);
   detail::metric_sums sums(detail::max_abs_product(a, b));
   for (const auto& [x, y] : trace) {
     if (x < detail::operand_min(a) || x > detail::operand_max(a) || y < detail::operand_min(b) ||
         y > detail::operand_max(b))
       throw std::invalid_argument("lop::metrics: trace operand pair (" + std::to_string(x) + ", " +
                                   std::to_string(y) + ") is outside the operand shapes");
-    sums.add(static_cast<i128>(x) * y, multiply_raw(m, x, a, y, b));
+    sums.add(static_cast<i128>(x) * y, mul(x, y));
   }
   return sums.finish(error_metrics::source::trace, 0);
 }

@@ -18,6 +18,7 @@ enum class multiplier_kind : std::uint8_t {
   broken_array,  // broken-array multiplier: the h lowest rows and the v lowest columns dropped
   mitchell,      // Mitchell's logarithmic multiplier (piecewise-linear log2 and antilog)
   drum,          // DRUM: k-bit segments from each operand's leading one, lsb set to 1
+  table,         // the user's circuit: products from a registered table or function (lop/table_multiplier.hpp)
 };
 
 // The compensation a truncated or Mitchell multiplier adds.
@@ -27,6 +28,9 @@ enum class mul_correction : std::uint8_t {
   variable,  // truncated: the bits of column t-1 added again one column up (VCTM)
 };
 
+// A table multiplier's name: letters, digits and '_', starting with a letter, at most this long.
+inline constexpr std::size_t max_table_name_length = 31;
+
 struct multiplier {
   multiplier_kind kind = multiplier_kind::exact;
   int t = 0;  // truncated: columns dropped
@@ -34,6 +38,9 @@ struct multiplier {
   int v = 0;  // broken_array: vertical break level (columns 0 .. v-1 dropped)
   int k = 0;  // drum: segment width
   mul_correction correction = mul_correction::none;
+  // table: the name the circuit is registered under (NUL-padded; a name that does not fit
+  // leaves the last character set, which validate() reports).
+  std::array<char, max_table_name_length + 1> name{};
 
   static const multiplier exact;  // multiplier::exact, the default
 
@@ -49,17 +56,35 @@ struct multiplier {
   [[nodiscard]] static constexpr multiplier drum(int k) noexcept {
     return {multiplier_kind::drum, 0, 0, 0, k, mul_correction::none};
   }
+  // The circuit registered as `name` (lop::register_table_multiplier, or lop-hwgen --table).
+  [[nodiscard]] static constexpr multiplier table(std::string_view name) noexcept {
+    multiplier m{multiplier_kind::table, 0, 0, 0, 0, mul_correction::none};
+    for (std::size_t i = 0; i < name.size() && i < m.name.size(); ++i) m.name[i] = name[i];
+    return m;
+  }
+  [[nodiscard]] constexpr std::string_view table_name() const noexcept {
+    std::size_t n = 0;
+    while (n < name.size() && name[n] != '\0') ++n;
+    return {name.data(), n};
+  }
   [[nodiscard]] constexpr bool is_exact() const noexcept { return kind == multiplier_kind::exact; }
   friend constexpr bool operator==(const multiplier&, const multiplier&) = default;
 };
 inline constexpr multiplier multiplier::exact{};
 
+// The shape of a multiplier operand: its width and whether its raw value is two's complement.
+struct operand_shape {
+  int width = 8;
+  bool is_signed = false;
+  friend constexpr bool operator==(const operand_shape&, const operand_shape&) = default;
+};
+
 // Approximate multipliers take operands of at most this many bits (their products fit 64 bits).
 inline constexpr int max_approximate_operand_width = 32;
 
 namespace detail {
-inline constexpr std::array<std::string_view, 5> multiplier_kind_names{"exact", "truncated", "broken_array",
-                                                                       "mitchell", "drum"};
+inline constexpr std::array<std::string_view, 6> multiplier_kind_names{"exact", "truncated", "broken_array",
+                                                                       "mitchell", "drum", "table"};
 inline constexpr std::array<std::string_view, 3> correction_names{"none", "constant", "variable"};
 }  // namespace detail
 
@@ -73,7 +98,7 @@ inline constexpr std::array<std::string_view, 3> correction_names{"none", "const
 // nullptr when m is a well-formed multiplier on its own; operand-dependent limits are checked
 // by validate(m, wa, wb).
 [[nodiscard]] constexpr const char* validate(const multiplier& m) noexcept {
-  if (static_cast<unsigned>(m.kind) > static_cast<unsigned>(multiplier_kind::drum)) return "unknown multiplier";
+  if (static_cast<unsigned>(m.kind) > static_cast<unsigned>(multiplier_kind::table)) return "unknown multiplier";
   if (static_cast<unsigned>(m.correction) > static_cast<unsigned>(mul_correction::variable))
     return "unknown multiplier correction";
   const bool uses_t = m.kind == multiplier_kind::truncated;
@@ -87,6 +112,18 @@ inline constexpr std::array<std::string_view, 3> correction_names{"none", "const
     return "mitchell takes correction=none or correction=constant";
   if (m.t < 0 || m.h < 0 || m.v < 0) return "t, h and v must be at least 0";
   if (uses_k && m.k < 2) return "drum needs k >= 2 (the segment's lsb is forced to 1)";
+  const std::string_view name = m.table_name();
+  if (m.kind != multiplier_kind::table) {
+    if (!name.empty()) return "only a table multiplier has a name";
+    return nullptr;
+  }
+  if (name.empty()) return "a table multiplier needs the name it is registered under: table<name=NAME>";
+  if (name.size() > max_table_name_length) return "a table multiplier's name has at most 31 characters";
+  const auto letter = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); };
+  if (!letter(name[0])) return "a table multiplier's name starts with a letter";
+  for (char c : name)
+    if (!letter(c) && !(c >= '0' && c <= '9') && c != '_')
+      return "a table multiplier's name has only letters, digits and '_'";
   return nullptr;
 }
 
@@ -109,7 +146,7 @@ inline constexpr std::array<std::string_view, 3> correction_names{"none", "const
 }
 
 // Canonical text: exact, truncated<t=6[,correction=constant|variable]>, broken_array<h=2,v=6>,
-// mitchell[<correction=constant>], drum<k=6>.
+// mitchell[<correction=constant>], drum<k=6>, table<name=NAME>.
 [[nodiscard]] inline std::string to_string(const multiplier& m) {
   std::string s(to_string(m.kind));
   const auto corr = [&] { return "correction=" + std::string(to_string(m.correction)); };
@@ -123,6 +160,7 @@ inline constexpr std::array<std::string_view, 3> correction_names{"none", "const
       if (m.correction != mul_correction::none) s += "<" + corr() + ">";
       break;
     case multiplier_kind::drum: s += "<k=" + std::to_string(m.k) + ">"; break;
+    case multiplier_kind::table: s += "<name=" + std::string(m.table_name()) + ">"; break;
   }
   return s;
 }

@@ -45,6 +45,9 @@ class pe_model {
       : spec_(spec), gen_(seed) {
     if (const char* e = validate(spec))
       throw format_error("lop::pe_model: invalid PE " + to_string(spec) + ": " + e);
+    if (spec.mul.kind == multiplier_kind::table)  // the circuit's lookup (and its errors) once, here
+      table_ = table_multiplier_for(spec.mul, {spec.a.fixed.width, spec.a.fixed.is_signed},
+                                    {spec.b.fixed.width, spec.b.fixed.is_signed});
   }
 
   // Synchronous reset: accumulator and output to zero (+0 for floats), generator reloaded.
@@ -58,7 +61,7 @@ class pe_model {
 
   // One multiply-accumulate (`en` high). a and b are raw values of spec.a and spec.b (float:
   // bit patterns); with `restart` the accumulation starts from zero (`clear` together with `en`).
-  raw mac(raw a, raw b, bool restart = false) noexcept {
+  raw mac(raw a, raw b, bool restart = false) {
     const raw base = restart ? 0 : acc_;
     if (spec_.float_operands()) {
       acc_ = float_mac(a, b, base);
@@ -69,7 +72,8 @@ class pe_model {
       const fixed_format prod = product_format(A, B);
       const fixed_format sum = sum_format(C, prod);
       const raw p = spec_.mul.is_exact() ? a * b
-                                         : multiply_raw(spec_.mul, a, {A.width, A.is_signed}, b, {B.width, B.is_signed});
+                    : table_                 ? table_->product(a, b)
+                                             : multiply_raw(spec_.mul, a, {A.width, A.is_signed}, b, {B.width, B.is_signed});
       const raw s = detail::shl(base, sum.frac - C.frac) + detail::shl(p, sum.frac - prod.frac);
       acc_ = detail::quantize_raw(s, sum.frac, C, draw(spec_.acc));
     }
@@ -108,6 +112,7 @@ class pe_model {
   }
 
   pe_spec spec_;
+  std::shared_ptr<const table_multiplier> table_;  // a table multiplier's circuit
   lfsr32 gen_;
   raw acc_ = 0;
   raw out_ = 0;

@@ -136,7 +136,7 @@ namespace detail {
 }
 
 // exact | truncated<t=N[,correction=...]> | broken_array<h=N,v=N> | mitchell[<correction=...>]
-// | drum<k=N>; parameters in any order.
+// | drum<k=N> | table<name=NAME>; parameters in any order.
 [[nodiscard]] inline multiplier read_multiplier(descriptor_reader& r) {
   multiplier m{};
   m.kind = r.enumerator<multiplier_kind>(multiplier_kind_names, "multiplier");
@@ -150,20 +150,28 @@ namespace detail {
           if (key == "v") return m.v = r.integer(), 4U;
           if (key == "k") return m.k = r.integer(), 8U;
           if (key == "correction") return m.correction = r.enumerator<mul_correction>(correction_names, "correction"), 16U;
+          if (key == "name") {
+            const std::string_view name = r.word();
+            if (name.size() > max_table_name_length) r.fail("a table multiplier's name has at most 31 characters");
+            m.name = multiplier::table(name).name;
+            return 32U;
+          }
           return 0U;
         },
-        "multiplier parameter", "t, h, v, k or correction");
+        "multiplier parameter", "t, h, v, k, correction or name");
     r.expect('>');
   }
   const unsigned needed = m.kind == multiplier_kind::truncated      ? 1U
                           : m.kind == multiplier_kind::broken_array ? 2U | 4U
                           : m.kind == multiplier_kind::drum         ? 8U
+                          : m.kind == multiplier_kind::table        ? 32U
                                                                     : 0U;
   if ((seen & needed) != needed)
     r.fail(std::string(to_string(m.kind)) + " needs its parameters: " +
            (m.kind == multiplier_kind::truncated      ? "truncated<t=N> (columns dropped)"
             : m.kind == multiplier_kind::broken_array ? "broken_array<h=N,v=N> (rows and columns dropped)"
-                                                      : "drum<k=N> (segment bits)"));
+            : m.kind == multiplier_kind::drum         ? "drum<k=N> (segment bits)"
+                                                      : "table<name=NAME> (the name it is registered under)"));
   if (const char* e = validate(m)) r.fail(e);
   return m;
 }
