@@ -7,6 +7,8 @@
 #       KIND pe|quantize|mul|add|sub|bundle
 #       [DESCRIPTOR <text>] [DESCRIPTOR2 <text>]   # pe/quantize/mul/add/sub: descriptor text
 #       [LIST <file>]                              # bundle: the unit list file
+#       [DEPENDS <file>...]                        # more inputs (a table multiplier's Verilog
+#                                                  #   or product table): regenerate when they change
 #       TOP <name>                                 # bundle: its top module; others: the model's
 #                                                  #   name (lop-hwgen names the module itself)
 #       [PREFIX <class>]                           # Verilated C++ class (default V<name>)
@@ -177,7 +179,7 @@ endfunction()
 
 function(lop_add_verilated target)
   cmake_parse_arguments(PARSE_ARGV 1 LV "" "KIND;DESCRIPTOR;DESCRIPTOR2;LIST;TOP;PREFIX;HWGEN;MODE"
-                        "VERILATOR_ARGS")
+                        "VERILATOR_ARGS;DEPENDS")
   if(LV_UNPARSED_ARGUMENTS)
     message(FATAL_ERROR "lop_add_verilated: unknown arguments: ${LV_UNPARSED_ARGUMENTS}")
   endif()
@@ -208,6 +210,10 @@ function(lop_add_verilated target)
   endif()
 
   set(_deps)
+  foreach(_d IN LISTS LV_DEPENDS)
+    get_filename_component(_d "${_d}" ABSOLUTE BASE_DIR "${CMAKE_CURRENT_SOURCE_DIR}")
+    list(APPEND _deps "${_d}")
+  endforeach()
   if(LV_KIND STREQUAL "bundle")
     if(NOT LV_LIST)
       message(FATAL_ERROR "lop_add_verilated: KIND bundle needs LIST <file>")
@@ -291,7 +297,7 @@ function(lop_add_verilated target)
     _lop_hwgen_generate(HWGEN "${_hwgen_now}" KIND "${LV_KIND}" TOP "${LV_TOP}" DIR "${_vdir}"
                         DESCRIPTOR "${LV_DESCRIPTOR}" DESCRIPTOR2 "${LV_DESCRIPTOR2}" LIST "${LV_LIST}"
                         MODULE_VAR _module FILES_VAR _vfiles)
-    set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS "${_hwgen_now}" ${LV_LIST})
+    set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS "${_hwgen_now}" ${_deps})
     message(STATUS "lop_add_verilated: ${LV_TOP}: lop-hwgen ${LV_KIND} -> ${_module}, verilate()")
     verilate(${_lib} SOURCES ${_vfiles} TOP_MODULE "${_module}" PREFIX "${LV_PREFIX}"
              DIRECTORY "${_mdir}" VERILATOR_ARGS ${_vargs})

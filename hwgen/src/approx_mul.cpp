@@ -122,6 +122,7 @@ std::string multiplier_tag(const lop::multiplier& m) {
     case multiplier_kind::broken_array: return "bam_h" + std::to_string(m.h) + "_v" + std::to_string(m.v);
     case multiplier_kind::mitchell: return m.correction == mul_correction::none ? "mitchell" : "mitchell_corr";
     case multiplier_kind::drum: return "drum_k" + std::to_string(m.k);
+    case multiplier_kind::table: return "table_" + std::string(m.table_name());
   }
   return "x";
 }
@@ -135,6 +136,7 @@ design approximate_multiplier(const lop::multiplier& mul, const fixed_format& a,
   if (const char* e = validate(b)) throw format_error("lop-hwgen: invalid operand format " + to_string(b) + ": " + e);
   if (const char* e = validate(mul, a.width, b.width))
     throw format_error("lop-hwgen: multiplier " + to_string(mul) + " on " + to_string(a) + " x " + to_string(b) + ": " + e);
+  if (mul.kind == multiplier_kind::table) return table_multiplier_design(mul, a, b);
   const int P = a.width + b.width;
   const int W = P + 1;
   const bool is_signed = a.is_signed || b.is_signed;
@@ -189,6 +191,7 @@ design approximate_multiplier(const lop::multiplier& mul, const fixed_format& a,
       break;
     }
     case multiplier_kind::exact: r = array_sum(m, xa, xb, a, b, 0, 0, W); break;  // the full array
+    case multiplier_kind::table: break;  // above
   }
   m.assign(y, as_unsigned(resize(r, W)));
   design d;

@@ -414,11 +414,16 @@ int output_width(const bundle_unit& u) {
 }
 
 
-std::vector<bundle_unit> parse_bundle_list(std::string_view text) {
+std::vector<bundle_unit> parse_bundle_list(std::string_view text, const std::filesystem::path& base_dir) {
   std::vector<bundle_unit> units;
-  bundle_util::for_each_list_line(text, "bundle list", [&units](const std::vector<std::string>& f) {
+  bundle_util::for_each_list_line(text, "bundle list", [&units, &base_dir](const std::vector<std::string>& f) {
     bundle_unit u;
     const std::string& k = f[0];
+    if (k == "table") {
+      if (f.size() != 2) throw format_error("expected 'table NAME<verilog=FILE,...>' (no blanks inside)");
+      (void)register_table_spec(f[1], base_dir);
+      return true;
+    }
     if (k == "pe") {
       if (f.size() != 2) throw format_error("expected 'pe <pe descriptor>'");
       u.k = bundle_unit::kind::pe;

@@ -19,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "lop/approximate.hpp"
 #include "lop/float_format.hpp"
 #include "lop/metrics.hpp"
 #include "lop/pe_spec.hpp"
@@ -227,6 +228,29 @@ lop::operand_shape parse_operand_shape(const std::string& text) {
   return {f.width, f.is_signed};
 }
 
+// `lop-hwgen table`: the multiplier's products as a product table, to `out` or standard output.
+int write_table(const std::string& mul_text, const std::string& a_text, const std::string& b_text,
+                const std::string& out) {
+  const lop::multiplier m = lop::parse_multiplier(mul_text);
+  const lop::operand_shape a = parse_operand_shape(a_text);
+  const lop::operand_shape b = parse_operand_shape(b_text);
+  if (a.width + b.width > lop::max_table_bits)
+    throw lop::format_error("lop-hwgen: a product table holds at most 2^24 products; " + a_text + " x " + b_text +
+                            " operands have 2^" + std::to_string(a.width + b.width));
+  const lop::multiplier_model mul(m, a, b);
+  std::ostringstream o;
+  lop::write_product_table(o, a, b, [&](std::int64_t x, std::int64_t y) { return static_cast<std::int64_t>(mul(x, y)); },
+                           "products of " + lop::to_string(m) + " (lop-hwgen " +
+                               std::string(lop::hw::generator_version()) + " table)");
+  if (out.empty()) {
+    std::cout << o.str();
+  } else {
+    write_atomically({{fs::path(out), o.str()}});
+    std::cerr << "table: " << out << "\n";
+  }
+  return 0;
+}
+
 // The error-metrics table (docs/multipliers.md section 3), as text or JSON.
 int print_metrics(const std::string& mul_text, const std::string& a_text, const std::string& b_text,
                   std::uint64_t samples, std::uint64_t seed, bool json) {
@@ -340,6 +364,15 @@ int main(int argc, char** argv) {
       ->type_name("FILE");
   bun->add_option("--top", top_name, "name of the bundle's top module (a Verilog identifier)")->required()->type_name("NAME");
   for (CLI::App* s : {pe, quant, lf, bun}) add_common(s, opts);
+  // Table multipliers (docs/multipliers.md, "Table multipliers") for the commands that take one.
+  std::vector<std::string> tables;
+  const auto add_tables = [&tables](CLI::App* s) {
+    s->add_option("--table", tables,
+                  "register a table multiplier for mul=table<name=NAME>: "
+                  "'NAME<products=FILE,verilog=FILE[,module=M][,a=PORT,b=PORT,y=PORT]>' (repeatable)")
+        ->type_name("SPEC");
+  };
+  for (CLI::App* s : {pe, bun}) add_tables(s);
 
   // Float units (docs/verilog-interface.md, "Floating-point units"): NAME --a A [--b B] --out R.
   std::string fa_text;
@@ -401,6 +434,7 @@ int main(int argc, char** argv) {
   amul->add_option("a", text1, "operand a format (width and signedness matter)")->required();
   amul->add_option("b", text2, "operand b format")->required();
   add_common(amul, opts);
+  add_tables(amul);
   CLI::App* met = app.add_subcommand(
       "metrics", "Error metrics of a multiplier against the exact product (docs/multipliers.md section 3)");
   std::string met_a = "u8";
@@ -416,6 +450,15 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 40));
   met->add_option("--seed", met_seed, "sampling seed (the same seed gives the same numbers)");
   met->add_flag("--json", met_json, "print one JSON object instead of the table");
+  add_tables(met);
+  CLI::App* tab = app.add_subcommand(
+      "table", "Write a multiplier's product table (the file format of table multipliers, docs/multipliers.md)");
+  std::string tab_out;
+  tab->add_option("multiplier", text1, "multiplier, e.g. 'drum<k=4>' or 'table<name=NAME>' with --table")->required();
+  tab->add_option("--a", met_a, "operand a: u8, s6, ... or a fixed<...> descriptor (default u8); wa + wb <= 24");
+  tab->add_option("--b", met_b, "operand b (default u8)");
+  tab->add_option("-o,--out", tab_out, "write to FILE (default: standard output)")->type_name("FILE");
+  add_tables(tab);
   CLI::App* desc = app.add_subcommand("describe", "Parse a fixed<...>, float<...> (or float preset name) or pe<...> descriptor and print its canonical form");
   desc->add_option("descriptor", text1, "descriptor text")->required();
 
@@ -427,6 +470,8 @@ int main(int argc, char** argv) {
   }
 
   try {
+    for (const std::string& t : tables) (void)lop::hw::register_table_spec(t);
+    if (tab->parsed()) return write_table(text1, met_a, met_b, tab_out);
     if (met->parsed()) return print_metrics(text1, met_a, met_b, met_samples, met_seed, met_json);
     if (desc->parsed()) {
       std::string_view t = text1;
@@ -476,7 +521,7 @@ int main(int argc, char** argv) {
       if (lop::hw::is_float_bundle_list(list)) {
         d = lop::hw::float_bundle(top_name, lop::hw::parse_float_bundle_list(list));
       } else {
-        d = lop::hw::bundle(top_name, lop::hw::parse_bundle_list(list));
+        d = lop::hw::bundle(top_name, lop::hw::parse_bundle_list(list, fs::path(list_file).parent_path()));
       }
     }
     return emit(d, opts);

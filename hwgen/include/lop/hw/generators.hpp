@@ -3,6 +3,7 @@
 // docs/verilog-interface.md for ports, timing and names).
 #pragma once
 #include <cstdint>
+#include <filesystem>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -58,6 +59,34 @@ struct design {
 [[nodiscard]] std::string multiplier_tag(const lop::multiplier& m);
 [[nodiscard]] std::string approximate_multiplier_name(const lop::multiplier& mul, const fixed_format& a,
                                                       const fixed_format& b);
+// A table multiplier's circuit (registered with its Verilog, lop/table_multiplier.hpp): the
+// user's module, unchanged, and a wrapper with the ports above that extends its product. Throws
+// lop::format_error when the circuit is missing or its module breaks the port convention.
+[[nodiscard]] design table_multiplier_design(const lop::multiplier& mul, const fixed_format& a, const fixed_format& b);
+
+// Register a table multiplier from its text NAME<key=FILE,...> (lop-hwgen's --table, a bundle
+// list's `table` line): products=FILE (a product table, docs/multipliers.md), verilog=FILE (the
+// user's module), module=NAME (default: the multiplier's name), a=, b=, y= (port names, default
+// a, b, y). Relative paths are taken from base_dir. At least one of products and verilog.
+// Returns the name. Throws lop::format_error naming the problem.
+std::string register_table_spec(std::string_view spec, const std::filesystem::path& base_dir = {});
+
+// The ports of module `module_name` in a Verilog file, read from its header and declarations
+// (ANSI or not; ranges must be plain numbers). Throws lop::format_error naming the file and
+// the problem (missing file or module, unreadable header).
+struct verilog_port {
+  std::string name;
+  std::string direction;  // input, output or inout
+  int width = 1;
+};
+struct verilog_module_ports {
+  std::string name;
+  std::vector<verilog_port> ports;
+  std::vector<std::string> modules_in_file;
+  std::string text;  // the whole file
+};
+[[nodiscard]] verilog_module_ports read_verilog_ports(const std::filesystem::path& file, const std::string& module_name);
+
 [[nodiscard]] design adder(const fixed_format& a, const fixed_format& b);
 [[nodiscard]] design subtractor(const fixed_format& a, const fixed_format& b);
 
@@ -96,9 +125,11 @@ struct bundle_unit {
 [[nodiscard]] int output_width(const bundle_unit& u);
 
 // Parse a bundle list: one unit a line ("quantize IN OUT", "mul A B", "add A B", "sub A B",
-// "pe PE"); blank lines and lines starting with '#' are ignored. Throws lop::format_error
-// naming the line.
-[[nodiscard]] std::vector<bundle_unit> parse_bundle_list(std::string_view text);
+// "pe PE"); blank lines and lines starting with '#' are ignored. A line "table NAME<...>"
+// registers a table multiplier for the PEs (register_table_spec, paths relative to base_dir).
+// Throws lop::format_error naming the line.
+[[nodiscard]] std::vector<bundle_unit> parse_bundle_list(std::string_view text,
+                                                         const std::filesystem::path& base_dir = {});
 
 // The bundle top `top` instantiating the units in order. Throws lop::format_error when an
 // operand does not fit the 64-bit x/y buses or the list is empty or `top` is not usable.

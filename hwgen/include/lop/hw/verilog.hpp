@@ -157,6 +157,9 @@ class module {
  public:
   // header: lines of the descriptor comment written at the top of the file.
   module(std::string name, std::vector<std::string> header);
+  // A module written elsewhere (a user's circuit): emit() gives `text` as is; instances
+  // connect to `ports`.
+  [[nodiscard]] static module verbatim(std::string name, std::vector<port> ports, std::string text);
 
   [[nodiscard]] const std::string& name() const noexcept { return name_; }
   [[nodiscard]] const std::vector<port>& ports() const noexcept { return ports_; }
@@ -205,6 +208,7 @@ class module {
   std::vector<port> ports_;
   std::vector<signal> signals_;  // internal wires and regs, in declaration order
   std::vector<item> items_;
+  std::string verbatim_;  // verbatim(): the whole text
 };
 
 // Valid Verilog identifier made of [A-Za-z0-9_], not starting with a digit.
