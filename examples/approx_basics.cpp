@@ -1,5 +1,6 @@
 // Approximate multipliers in a few lines: one descriptor gives the C++ model, the error
-// metrics, the PE and lop::gemm (and, through lop-hwgen amul / pe, the Verilog).
+// metrics, the PE and lop::gemm (and, through lop-hwgen amul / pe, the Verilog). Your own
+// circuit joins as a table multiplier.
 // Every printed product is checked by hand in the comments (and by ctest: example.approx_basics).
 #include <lop/lop.hpp>
 
@@ -31,4 +32,24 @@ int main() {
   W << 100, 57, 3;
   X << 57, 100, 5;
   fmt::print("gemm {}: {} (exact {})\n", lop::to_string(pe.mul), lop::gemm<pe>(W, X)(0, 0), 100 * 57 + 57 * 100 + 3 * 5);
+
+  // Your own circuit: a table multiplier from its products (or a function, or a table file),
+  // here Kulkarni's 2 x 2 block, exact except 3 x 3 = 7. lop-hwgen --table puts its Verilog
+  // module inside the PE (docs/multipliers.md, "Table multipliers").
+  lop::register_table_multiplier(lop::table_multiplier("udm2", {2, false}, {2, false},
+                                                       std::vector<std::int64_t>{0, 0, 0, 0,    // a = 0
+                                                                                 0, 1, 2, 3,    // a = 1
+                                                                                 0, 2, 4, 6,    // a = 2
+                                                                                 0, 3, 6, 7}));  // a = 3
+  constexpr lop::multiplier udm2 = lop::multiplier::table("udm2");
+  constexpr auto u2 = lop::ufix(2, 0);
+  constexpr lop::pe_spec tpe{u2, u2, acc, acc, udm2};
+  using U = lop::fixed<u2>;
+  Eigen::Matrix<U, 1, 3> A;
+  Eigen::Matrix<U, 3, 1> B;
+  A << 3, 2, 1;
+  B << 3, 3, 3;
+  // 3 * 3 -> 7, 2 * 3 = 6, 1 * 3 = 3: 16; one pair in 16 is wrong.
+  fmt::print("gemm {}: {} (exact 18), error rate {} %\n", lop::to_string(udm2), lop::gemm<tpe>(A, B)(0, 0),
+             100 * lop::metrics(udm2, {2, false}, {2, false}).error_rate);
 }

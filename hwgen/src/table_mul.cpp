@@ -100,18 +100,24 @@ verilog_module_ports read_verilog_ports(const std::filesystem::path& file, const
   // [msb:lsb] with plain decimal numbers -> width.
   const auto range = [&]() -> int {
     next();  // '['
-    const std::string msb = next();
-    if (next() != ":") fail("port ranges must be [msb:lsb] with plain numbers");
-    const std::string lsb = next();
-    if (next() != "]") fail("port ranges must be [msb:lsb] with plain numbers");
-    const auto number = [&](const std::string& s) {
-      if (s.empty() || s.size() > 6 || s.find_first_not_of("0123456789") != std::string::npos)
-        fail("port range [" + msb + ":" + lsb +
-             "] is not plain numbers; lop reads port widths from numeric ranges (write [7:0], not parameters)");
-      return std::stoi(s);
+    std::string text;
+    std::vector<std::string> sides(1);
+    for (std::string s = next(); s != "]"; s = next()) {
+      text += s;
+      if (s == ":") {
+        sides.emplace_back();
+      } else {
+        sides.back() += s;
+      }
+    }
+    const auto plain = [](const std::string& s) {
+      return !s.empty() && s.size() <= 6 && s.find_first_not_of("0123456789") == std::string::npos;
     };
-    const int a = number(msb);
-    const int b = number(lsb);
+    if (sides.size() != 2 || !plain(sides[0]) || !plain(sides[1]))
+      fail("port range [" + text +
+           "] is not plain numbers; lop reads port widths from numeric ranges (write [7:0], not parameters)");
+    const int a = std::stoi(sides[0]);
+    const int b = std::stoi(sides[1]);
     return (a > b ? a - b : b - a) + 1;
   };
   // direction [wire|reg|logic] [signed] [range] name {, name}: the declaration's ports.

@@ -14,3 +14,4 @@
 #include "lop/pe.hpp"
 #include "lop/pe_spec.hpp"
 #include "lop/rounding.hpp"
+#include "lop/table_multiplier.hpp"
