@@ -18,6 +18,7 @@
 #include "Vlop_cosim_quant_u.h"
 #include "cosim.hpp"
 #include "lop/table_multiplier.hpp"
+#include "../unit/user_circuits.hpp"
 
 namespace {
 
@@ -116,32 +117,14 @@ TEST_CASE("cosim: processing elements with approximate multipliers", "[cosim][pe
   fixed_pe_bundle<Vlop_cosim_pe_approx>("pe_approx.list");
 }
 
-namespace {
-
-// Kulkarni et al.'s underdesigned multiplier, the C++ model of udm_mul.v written from its
-// definition: 2x2 blocks exact except 3 x 3 = 7, four half-width multipliers added exactly.
-std::uint64_t udm(std::uint64_t a, std::uint64_t b, int w) {
-  if (w == 2) return a == 3 && b == 3 ? 7 : a * b;
-  const int h = w / 2;
-  const std::uint64_t m = (std::uint64_t{1} << h) - 1;
-  return udm(a & m, b & m, h) + ((udm(a >> h, b & m, h) + udm(a & m, b >> h, h)) << h) +
-         (udm(a >> h, b >> h, h) << (2 * h));
-}
-
-}  // namespace
-
 TEST_CASE("cosim: processing elements with the user's table multipliers", "[cosim][pe_table]") {
   for (const int w : {8, 16}) {
     const lop::operand_shape s{w, false};
     lop::register_table_multiplier(lop::table_multiplier("udm" + std::to_string(w), s, s, [w](std::int64_t a, std::int64_t b) {
-      return static_cast<std::int64_t>(udm(static_cast<std::uint64_t>(a), static_cast<std::uint64_t>(b), w));
+      return static_cast<std::int64_t>(user_circuits::udm(static_cast<std::uint64_t>(a), static_cast<std::uint64_t>(b), w));
     }));
   }
-  // floor4.v: the signed 6 x 5 product with its two lowest bits cleared.
-  lop::register_table_multiplier(lop::table_multiplier("floor4", {6, true}, {5, true}, [](std::int64_t a, std::int64_t b) {
-    const std::int64_t p = a * b;
-    return p - (((p % 4) + 4) % 4);
-  }));
+  lop::register_table_multiplier(lop::table_multiplier("floor4", {6, true}, {5, true}, user_circuits::floor4));
   fixed_pe_bundle<Vlop_cosim_pe_table>("pe_table.list");
 }
 

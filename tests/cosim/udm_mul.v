@@ -1,7 +1,7 @@
 // Kulkarni, Gupta and Ercegovac's underdesigned multiplier (VLSI Design 2011), written by hand
 // as "the user's circuit" of lop's table-multiplier co-simulation (tests/cosim/pe_table.list):
 // a 2x2 block that is exact except 3 x 3 = 7, and wider multipliers from four half-width ones
-// added exactly. The C++ reference is a recursive function in test_bundles.cpp.
+// added exactly. The C++ reference: tests/unit/user_circuits.hpp.
 module udm2 (input [1:0] a, input [1:0] b, output [2:0] p);
   assign p[0] = a[0] & b[0];
   assign p[1] = (a[1] & b[0]) | (a[0] & b[1]);

@@ -1,8 +1,8 @@
 // Table multipliers (lop/table_multiplier.hpp): a circuit given by a function or a table file
 // is simulated with exactly those products everywhere a multiplier is used (multiply_raw,
 // lop::multiply, the PE model, lop::gemm's table and per-product paths, Eigen, metrics). The
-// reference is the function itself, here Kulkarni et al.'s underdesigned multiplier (2x2
-// blocks with 3 x 3 = 7, combined exactly), computed independently of lop. Malformed tables,
+// reference is the function itself, here Kulkarni et al.'s underdesigned multiplier
+// (user_circuits.hpp), computed independently of lop. Malformed tables,
 // names and uses get the errors the docs promise.
 #include <catch2/catch.hpp>
 
@@ -20,6 +20,7 @@
 #include "lop/pe.hpp"
 #include "lop/pe_spec.hpp"
 #include "lop/table_multiplier.hpp"
+#include "user_circuits.hpp"
 
 namespace {
 
@@ -28,15 +29,7 @@ using lop::operand_shape;
 using lop::table_multiplier;
 using lop::detail::i128;
 
-// Kulkarni, Gupta and Ercegovac (VLSI Design 2011): a 2x2 block that is exact except 3 x 3 = 7
-// (0b111, one bit less), and wider multipliers from four half-width ones added exactly.
-std::uint64_t udm(std::uint64_t a, std::uint64_t b, int w) {
-  if (w == 2) return a == 3 && b == 3 ? 7 : a * b;
-  const int h = w / 2;
-  const std::uint64_t m = (std::uint64_t{1} << h) - 1;
-  return udm(a & m, b & m, h) + ((udm(a >> h, b & m, h) + udm(a & m, b >> h, h)) << h) +
-         (udm(a >> h, b >> h, h) << (2 * h));
-}
+using user_circuits::udm;
 
 const operand_shape u8{8, false};
 const operand_shape u16{16, false};
@@ -176,10 +169,7 @@ TEST_CASE("table multipliers: 16-bit operands through a function, per product", 
 TEST_CASE("table multipliers: table files, signed operands, write and read back", "[table]") {
   // A signed 6 x 5 circuit: the exact product with its two lowest bits cleared (floor to 4).
   const operand_shape s6{6, true}, s5{5, true};
-  const auto floor4 = [](std::int64_t a, std::int64_t b) {
-    const std::int64_t p = a * b;
-    return p - (((p % 4) + 4) % 4);
-  };
+  const auto floor4 = user_circuits::floor4;
   std::ostringstream os;
   lop::write_product_table(os, s6, s5, floor4, "a*b floored to a multiple of 4");
   const auto file = temp_file("floor4.tbl", os.str());
