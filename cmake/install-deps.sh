@@ -7,6 +7,7 @@ packages=(
   libeigen3-dev libfmt-dev catch2 libmpfr-dev libgmp-dev libbenchmark-dev
   nlohmann-json3-dev libcli11-dev zlib1g-dev
   verilator yosys iverilog
+  dataset-fashion-mnist
 )
 missing=()
 for p in "${packages[@]}"; do

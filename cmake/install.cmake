@@ -2,6 +2,7 @@
 # LOP_INSTALL is ON). Consumers write
 #     find_package(lop 0.1 CONFIG REQUIRED)
 #     target_link_libraries(app PRIVATE lop::lop)      # header-only library
+#     target_link_libraries(app PRIVATE lop::nn)       # + inference layers and data sets (zlib)
 #     target_link_libraries(app PRIVATE lop::hwgen)    # Verilog generators + Yosys driver
 # and get lop_add_verilated() (cmake/LopVerilate.cmake) and LOP_HWGEN_EXECUTABLE.
 # lop_project_options (warnings as errors, sanitizers) is build-only and never exported.
@@ -19,7 +20,7 @@ install(DIRECTORY "${PROJECT_SOURCE_DIR}/include/lop"
         COMPONENT lop_Development
         FILES_MATCHING PATTERN "*.hpp" PATTERN "*.h")
 
-set(_lop_export_targets lop)
+set(_lop_export_targets lop lop_nn)
 set(LOP_PACKAGE_HAS_HWGEN OFF)
 set(LOP_PACKAGE_NEEDS_NLOHMANN_JSON OFF)
 set(LOP_HWGEN_INSTALL_PATH "")
