@@ -61,16 +61,20 @@ inline constexpr product_source product_source_of =
     S.mul.is_exact() ? product_source::exact
                      : (S.a.fixed.width <= 8 && S.b.fixed.width <= 8 ? product_source::table : product_source::model);
 
-// table[(a_bits << 8) | b_bits] = the product of the raws with those bit patterns (operands
-// of <= 8 bits).
+// table[(a & 0xFF) << 8 | (b & 0xFF)] = the product of raws a and b (operands of <= 8 bits),
+// indexed by the low 8 bits of the raws as stored (sign-extended for signed operands, so a
+// 6-bit -1 is at 0xFF, not 0x3F).
 [[nodiscard]] inline std::vector<std::int32_t> fill_product_table(const multiplier_model& mul) {
   std::vector<std::int32_t> t(65536, 0);
   const operand_shape A = mul.a();
   const operand_shape B = mul.b();
+  const auto index = [](i128 v) { return static_cast<std::uint32_t>(static_cast<std::uint64_t>(v) & 0xFFU); };
   for (std::uint32_t x = 0; x < (1U << A.width); ++x)
-    for (std::uint32_t y = 0; y < (1U << B.width); ++y)
-      t[(x << 8) | y] = static_cast<std::int32_t>(
-          mul(extend<i128>(x, A.width, A.is_signed), extend<i128>(y, B.width, B.is_signed)));
+    for (std::uint32_t y = 0; y < (1U << B.width); ++y) {
+      const i128 a = extend<i128>(x, A.width, A.is_signed);
+      const i128 b = extend<i128>(y, B.width, B.is_signed);
+      t[(index(a) << 8) | index(b)] = static_cast<std::int32_t>(mul(a, b));
+    }
   return t;
 }
 
@@ -174,21 +178,30 @@ struct float_operands {
   bool finite = true;
 };
 
+// bits(i): the pattern of element i (row-major) of n elements of format F.
+template <class Bits>
+float_operands scan_floats(const float_format& F, std::size_t n, Bits&& bits) {
+  float_operands r;
+  r.values.resize(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::uint64_t x = bits(i);
+    const float_value v = float_unpack(F, x);
+    if (v.k == float_value::kind::nan || v.k == float_value::kind::inf) r.finite = false;
+    if (v.k == float_value::kind::finite) {
+      r.top = std::max(r.top, msb_u128(v.sig) + v.exp);
+      r.bottom = std::min(r.bottom, v.exp);
+    }
+    r.values[i] = float_to_float(F, x);
+  }
+  return r;
+}
+
 template <float_format F, class Derived>
 float_operands scan_float_rows(const Eigen::MatrixBase<Derived>& m) {
-  float_operands r;
-  r.values.resize(static_cast<std::size_t>(m.rows() * m.cols()));
-  for (Eigen::Index i = 0; i < m.rows(); ++i)
-    for (Eigen::Index j = 0; j < m.cols(); ++j) {
-      const float_value v = float_unpack(F, m(i, j).bits());
-      if (v.k == float_value::kind::nan || v.k == float_value::kind::inf) r.finite = false;
-      if (v.k == float_value::kind::finite) {
-        r.top = std::max(r.top, msb_u128(v.sig) + v.exp);
-        r.bottom = std::min(r.bottom, v.exp);
-      }
-      r.values[static_cast<std::size_t>(i * m.cols() + j)] = float_to_float(F, m(i, j).bits());
-    }
-  return r;
+  const auto cols = static_cast<std::size_t>(m.cols());
+  return scan_floats(F, static_cast<std::size_t>(m.rows()) * cols, [&](std::size_t i) {
+    return m(static_cast<Eigen::Index>(i / cols), static_cast<Eigen::Index>(i % cols)).bits();
+  });
 }
 
 // Whether native float arithmetic follows IEEE subnormals here (not under FTZ/DAZ, which
@@ -213,18 +226,20 @@ template <number_format Out>
   else return convert_raw(Out, formats::fp32, static_cast<i128>(bits), 0);
 }
 
-// acc(i, j) = RN(acc + a(i,k) * b(k,j)) for k = 0..K-1, in float, vectorized across j.
-template <pe_spec S, class DA, class DB>
-bool gemm_float32(const Eigen::MatrixBase<DA>& A, const Eigen::MatrixBase<DB>& B, gemm_result<S>& C) {
-  const float_operands a = scan_float_rows<S.a.floating>(A);
-  const float_operands b = scan_float_rows<S.b.floating>(B);
+// Whether every product of an `a` value with a `b` value, and every operand, is exact in float
+// (and the FP unit keeps subnormals), so that native float arithmetic computes the PE's sums.
+[[nodiscard]] inline bool float32_products_exact(const float_operands& a, const float_operands& b) noexcept {
   const bool empty = a.top < -99999 || b.top < -99999;  // some operand is all zeros
   if (!a.finite || !b.finite || !float_subnormals_work()) return false;
   const auto in_float = [](const float_operands& x) { return x.top <= 127 && x.bottom >= -149; };
-  if (!empty && (!in_float(a) || !in_float(b) || a.top + b.top + 2 > 128 || a.bottom + b.bottom < -149))
-    return false;
-  const auto M = static_cast<std::size_t>(A.rows()), K = static_cast<std::size_t>(A.cols()),
-             N = static_cast<std::size_t>(B.cols());
+  return empty || (in_float(a) && in_float(b) && a.top + b.top + 2 <= 128 && a.bottom + b.bottom >= -149);
+}
+
+// acc(i, j) = RN(acc + a(i,k) * b(k,j)) for k = 0..K-1, in float, vectorized across j; a is
+// M x K and b K x N, row-major; store(i, j, acc) receives each result.
+template <class Store>
+void float32_accumulate(const float_operands& a, const float_operands& b, std::size_t M, std::size_t K, std::size_t N,
+                        Store&& store) {
   constexpr std::size_t rows = 4;  // rows of C per pass: each B row loaded once for 4 outputs
   std::vector<float> acc(rows * N);
   for (std::size_t i0 = 0; i0 < M; i0 += rows) {
@@ -255,14 +270,23 @@ bool gemm_float32(const Eigen::MatrixBase<DA>& A, const Eigen::MatrixBase<DB>& B
       }
     }
     for (std::size_t r = 0; r < nr; ++r)
-      for (std::size_t j = 0; j < N; ++j) {
-        const float v = acc[r * N + j];
-        // NaN (Inf - Inf) takes the model's canonical encoding; everything else is IEEE.
-        const std::uint64_t bits = v != v ? pack_nan(formats::fp32) : std::bit_cast<std::uint32_t>(v);
-        C(static_cast<Eigen::Index>(i0 + r), static_cast<Eigen::Index>(j)) =
-            from_pe_raw<S.out>(fp32_to_out<S.out>(v, bits));
-      }
+      for (std::size_t j = 0; j < N; ++j) store(i0 + r, j, acc[r * N + j]);
   }
+}
+
+// The fp32-accumulator kernel of lop::gemm; false when the operands do not allow it.
+template <pe_spec S, class DA, class DB>
+bool gemm_float32(const Eigen::MatrixBase<DA>& A, const Eigen::MatrixBase<DB>& B, gemm_result<S>& C) {
+  const float_operands a = scan_float_rows<S.a.floating>(A);
+  const float_operands b = scan_float_rows<S.b.floating>(B);
+  if (!float32_products_exact(a, b)) return false;
+  float32_accumulate(a, b, static_cast<std::size_t>(A.rows()), static_cast<std::size_t>(A.cols()),
+                     static_cast<std::size_t>(B.cols()), [&](std::size_t i, std::size_t j, float v) {
+                       // NaN (Inf - Inf) takes the model's canonical encoding; everything else is IEEE.
+                       const std::uint64_t bits = v != v ? pack_nan(formats::fp32) : std::bit_cast<std::uint32_t>(v);
+                       C(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j)) =
+                           from_pe_raw<S.out>(fp32_to_out<S.out>(v, bits));
+                     });
   return true;
 }
 
