@@ -1,8 +1,10 @@
 // lop::nn against independent references: IDX files written here byte by byte (plain and
 // gzip) and read back; every layer of a random network against direct nested-loop formulas
 // (no im2col); network files and .npy arrays written and read back exactly; every malformed
-// input refused with its message; and, when Debian's dataset-fashion-mnist is installed, the
-// committed default network's float test accuracy (>= 90 %, issue 5).
+// input refused with its message; quantized inference against a layer-by-layer run of
+// lop::pe_model on values quantized by lop's own conversion; and, when Debian's
+// dataset-fashion-mnist is installed, the committed default network's float test accuracy
+// (>= 90 %, issue 5) and its 8-bit fixed-point accuracy.
 #include <catch2/catch.hpp>
 #include <zlib.h>
 
@@ -18,6 +20,7 @@
 #include "lop/nn/dataset.hpp"
 #include "lop/nn/network.hpp"
 #include "lop/nn/network_io.hpp"
+#include "lop/nn/quantized.hpp"
 
 namespace {
 
@@ -328,4 +331,98 @@ TEST_CASE("nn: the committed default network on Fashion-MNIST", "[nn][fashion]")
   const double acc = lop::nn::accuracy(net, test);
   INFO("float test accuracy " << acc);
   CHECK(acc >= 0.90);
+}
+
+TEST_CASE("nn: quantizing floats, the fast path against lop's conversion", "[nn][quantized]") {
+  rnd g{11};
+  long checked = 0;
+  for (int t = 0; t < 300; ++t) {
+    lop::fixed_format f{2 + static_cast<int>((g() + 1) * 15), static_cast<int>(g() * 12), g() > 0,
+                        static_cast<lop::rounding>(static_cast<int>((g() + 1) * 3.5) % 7),
+                        static_cast<lop::overflow>(static_cast<int>((g() + 1) * 2) % 4)};
+    if (f.round == lop::rounding::stochastic) f.round = lop::rounding::half_even;
+    if (lop::validate(f) != nullptr) continue;
+    const lop::number_format nf(f);
+    for (int i = 0; i < 400; ++i) {
+      float x = g() * std::ldexp(1.0F, f.width - f.frac);  // in range and beyond it
+      if (i % 4 == 0) x = std::ldexp(std::round(x * std::ldexp(1.0F, f.frac + 1)), -(f.frac + 1));  // ties
+      const auto want = static_cast<std::int64_t>(lop::detail::convert_raw(
+          nf, lop::formats::fp32, static_cast<lop::detail::i128>(std::bit_cast<std::uint32_t>(x)), 0));
+      CHECK(lop::nn::detail::quantize(nf, x) == want);
+      ++checked;
+    }
+  }
+  CHECK(checked > 50000);
+  CHECK(lop::nn::detail::dequantize(lop::fixed_format{8, 3, true}, -20) == -2.5F);
+  CHECK(lop::nn::detail::dequantize(lop::formats::bf16, 0x3FC0) == 1.5F);
+}
+
+TEST_CASE("nn: quantized inference equals a layer-by-layer PE run", "[nn][quantized]") {
+  rnd g{5};
+  lop::nn::network net;
+  net.input = {6, 1, 1};
+  net.layers = {lop::nn::flatten{}, lop::nn::dense{"d1", 6, 4, random_matrix(4, 6, g), random_matrix(4, 1, g)},
+                lop::nn::relu{}, lop::nn::dense{"d2", 4, 3, random_matrix(3, 4, g), random_matrix(3, 1, g)}};
+  lop::nn::image_batch x(5, 6, 1, 1);
+  for (long i = 0; i < x.size(); ++i) x.data()[i] = g();
+  const auto ranges = lop::nn::calibrate(net, x);
+  REQUIRE(ranges.size() == 2);
+  CHECK(ranges.at(1).weights == std::get<lop::nn::dense>(net.layers[1]).weight.cwiseAbs().maxCoeff());
+  const lop::nn::layer_precision p1{lop::parse_pe_spec("pe<a=fixed<6,0,signed,half_even,saturate>,b=fixed<7,0,signed,"
+                                                       "half_away,saturate>,acc=fixed<24,0,signed,floor,saturate>,"
+                                                       "out=fixed<10,0,signed,half_even,saturate>>"),
+                                    0};
+  const lop::nn::layer_precision p2{lop::parse_pe_spec("pe<a=fp8_e4m3fn,b=fp8_e5m2,acc=fp32,out=fp16>"), 0};
+  const std::vector<lop::pe_spec> specs = lop::nn::layer_specs(net, ranges, {p1, p2});
+  // fraction_for: the most fraction bits that keep the magnitude representable.
+  const float w1 = ranges.at(1).weights;
+  CHECK(specs[1].a.fixed.frac == static_cast<int>(std::floor(std::log2(31.0 / w1))));
+  CHECK(specs[1].acc.fixed.frac == specs[1].a.fixed.frac + specs[1].b.fixed.frac);
+  CHECK(lop::nn::fraction_for(lop::fixed_format{8, 0, true}, 1.0F) == 6);    // 1.0 * 2^6 = 64 <= 127
+  CHECK(lop::nn::fraction_for(lop::fixed_format{8, 0, false}, 1.0F) == 7);   // 128 <= 255
+  CHECK(lop::nn::fraction_for(lop::fixed_format{8, 0, true}, 100.0F) == 0);  // 100 <= 127
+  CHECK(lop::nn::fraction_for(lop::fixed_format{8, 0, true}, 200.0F) == -1);
+
+  lop::nn::pe_arithmetic arith(specs);
+  const matrix got = net.forward(x, arith);
+  // The same by hand: quantize, MAC with pe_model, dequantize, bias, ReLU.
+  const auto layer = [](const lop::pe_spec& s, const lop::nn::dense& d, const matrix& in) {
+    matrix out(d.out, in.cols());
+    for (long n = 0; n < in.cols(); ++n)
+      for (long o = 0; o < d.out; ++o) {
+        lop::pe_model pe(s);
+        for (long k = 0; k < d.in; ++k)
+          pe.mac(lop::nn::detail::quantize(s.a, d.weight(o, k)), lop::nn::detail::quantize(s.b, in(k, n)), k == 0);
+        out(o, n) = lop::nn::detail::dequantize(s.out, static_cast<std::int64_t>(pe.out())) + d.bias[o];
+      }
+    return out;
+  };
+  matrix in(6, 5);
+  for (long n = 0; n < 5; ++n)
+    for (long k = 0; k < 6; ++k) in(k, n) = x(n, k, 0, 0);
+  const matrix h = layer(specs[1], std::get<lop::nn::dense>(net.layers[1]), in).cwiseMax(0.0F);
+  const matrix want = layer(specs[3], std::get<lop::nn::dense>(net.layers[3]), h);
+  CHECK(got == want);
+  CHECK_THAT(error_of([&] { (void)lop::nn::layer_specs(net, {}, {p1}); }), Catch::Contains("has no calibration range"));
+}
+
+TEST_CASE("nn: the default network with 8-bit fixed-point PEs", "[nn][fashion]") {
+  if (!fs::exists(lop::nn::fashion_mnist_dir / "t10k-images-idx3-ubyte.gz")) {
+    WARN("Debian's dataset-fashion-mnist is not installed; skipping");
+    return;
+  }
+  const lop::nn::network net = lop::nn::read_network(LOP_DEFAULT_NETWORK);
+  lop::nn::dataset test = lop::nn::load_fashion_mnist(lop::nn::split::test);
+  const lop::nn::image_batch calib = lop::nn::slice(lop::nn::load_fashion_mnist(lop::nn::split::train).images, 0, 500);
+  test.images = lop::nn::image_batch(lop::nn::slice(test.images, 0, 1000));
+  test.labels.resize(1000);
+  const lop::nn::layer_precision p{
+      lop::parse_pe_spec("pe<a=fixed<8,0,signed,half_even,saturate>,b=fixed<8,0,unsigned,half_even,saturate>,"
+                         "acc=fixed<32,0,signed,floor,saturate>,out=fixed<16,0,signed,half_even,saturate>>"),
+      0};
+  lop::nn::pe_arithmetic arith(lop::nn::layer_specs(net, lop::nn::calibrate(net, calib), {p}));
+  const double q = lop::nn::accuracy(net, test, arith);
+  const double f = lop::nn::accuracy(net, test);
+  INFO("first 1000 test images: float " << f << ", 8-bit fixed " << q);
+  CHECK(std::abs(q - f) <= 0.01);
 }
