@@ -426,3 +426,38 @@ TEST_CASE("nn: the default network with 8-bit fixed-point PEs", "[nn][fashion]")
   INFO("first 1000 test images: float " << f << ", 8-bit fixed " << q);
   CHECK(std::abs(q - f) <= 0.01);
 }
+
+TEST_CASE("nn: the fast fixed-point path gives the PE's bits", "[nn][quantized]") {
+  rnd g{2024};
+  int fast_layers = 0;
+  for (int t = 0; t < 120; ++t) {
+    const auto pick = [&](int lo, int hi) { return lo + static_cast<int>((g() + 1) * 0.5 * (hi - lo + 1)) % (hi - lo + 1); };
+    const lop::fixed_format a{pick(2, 10), 0, g() > -0.5, static_cast<lop::rounding>(pick(0, 6) == 5 ? 4 : pick(0, 6)),
+                              static_cast<lop::overflow>(pick(1, 3))};
+    const lop::fixed_format b{pick(2, 10), 0, g() > 0, static_cast<lop::rounding>(pick(0, 4)), static_cast<lop::overflow>(pick(1, 3))};
+    lop::fixed_format acc{pick(20, 40), 0, true, lop::rounding::floor, lop::overflow::saturate};
+    lop::fixed_format out{pick(4, 23), 0, g() > -0.3, static_cast<lop::rounding>(pick(0, 4)), static_cast<lop::overflow>(pick(1, 3))};
+    lop::nn::network net;
+    const int in = pick(1, 40), hid = pick(1, 12);
+    net.input = {in, 1, 1};
+    net.layers = {lop::nn::flatten{}, lop::nn::dense{"d1", in, hid, random_matrix(hid, in, g), random_matrix(hid, 1, g)},
+                  lop::nn::relu{}, lop::nn::dense{"d2", hid, 3, random_matrix(3, hid, g), random_matrix(3, 1, g)}};
+    lop::nn::image_batch x(7, in, 1, 1);
+    for (long i = 0; i < x.size(); ++i) x.data()[i] = g() * 3;
+    const lop::nn::layer_precision p{lop::pe_spec{a, b, acc, out}, pick(0, 2)};
+    std::vector<lop::pe_spec> specs;
+    try {
+      specs = lop::nn::layer_specs(net, lop::nn::calibrate(net, x, lop::nn::calibration_method::percentile, 90), {p});
+    } catch (const lop::nn::data_error&) {
+      continue;  // a calibrated format out of lop's limits
+    }
+    lop::nn::pe_arithmetic fast(specs), slow(specs, lop::lfsr32::default_seed, false);
+    const matrix yf = net.forward(x, fast), ys = net.forward(x, slow);
+    for (std::size_t i : {std::size_t{1}, std::size_t{3}})
+      fast_layers += lop::detail::exact_sum_bits(specs[i], i == 1 ? in : hid) != 0 &&
+                     lop::detail::choose_kernel(specs[i], i == 1 ? in : hid) == lop::gemm_kernel::exact;
+    INFO(lop::to_string(specs[1]) << " / " << lop::to_string(specs[3]));
+    CHECK(yf == ys);
+  }
+  CHECK(fast_layers >= 50);
+}

@@ -262,8 +262,9 @@ class network {
   return images.slice(offsets, extents);
 }
 
-// The fraction of correctly classified samples, evaluated in batches.
-[[nodiscard]] inline double accuracy(const network& net, const dataset& data, arithmetic& arith, long batch = 1000) {
+// The fraction of correctly classified samples, evaluated in batches (small ones keep the
+// im2col matrices in cache: 64 images run about 8x faster than 1000).
+[[nodiscard]] inline double accuracy(const network& net, const dataset& data, arithmetic& arith, long batch = 64) {
   long correct = 0;
   for (long first = 0; first < data.size(); first += batch) {
     const long count = std::min(batch, data.size() - first);
@@ -272,7 +273,7 @@ class network {
   }
   return data.size() == 0 ? 0.0 : static_cast<double>(correct) / static_cast<double>(data.size());
 }
-[[nodiscard]] inline double accuracy(const network& net, const dataset& data, long batch = 1000) {
+[[nodiscard]] inline double accuracy(const network& net, const dataset& data, long batch = 64) {
   float_arithmetic f;
   return accuracy(net, data, f, batch);
 }

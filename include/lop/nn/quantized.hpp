@@ -57,20 +57,77 @@ namespace detail {
   return lop::detail::float_to_float(f.floating, static_cast<std::uint64_t>(r));
 }
 
+// Whether the whole-array fixed quantizer below computes f's conversion: a non-stochastic
+// rounding, a saturating overflow, at most 23 bits (so x * 2^frac + 1/2 is exact in float
+// wherever it matters) and fractions whose scaling stays exact in float.
+[[nodiscard]] inline bool array_quantizable(const number_format& f) noexcept {
+  return f.is_fixed() && f.fixed.round != rounding::stochastic && f.fixed.ovf != overflow::wrap &&
+         f.fixed.width <= 23 && f.fixed.frac > -60 && f.fixed.frac < 60;
+}
+
+// The values of x quantized into fixed format f (array_quantizable(f)): x * 2^frac rounded by
+// f's mode, then saturated (or zeroed) by its overflow, scaled back. Exact: the scaling is by
+// a power of two, every rounded value has at most 23 bits, and rint rounds to nearest even
+// (the default floating-point environment).
+template <class Derived>
+[[nodiscard]] auto quantize_values(const Eigen::ArrayBase<Derived>& x, const fixed_format& f) {
+  using T = typename Derived::Scalar;
+  const T up = std::ldexp(T(1), f.frac);
+  const T down = std::ldexp(T(1), -f.frac);
+  const T hi = static_cast<T>(lop::detail::raw_max<std::int64_t>(f));
+  const T lo = f.ovf == overflow::saturate_symmetric && f.is_signed ? -hi
+                                                                      : static_cast<T>(lop::detail::raw_min<std::int64_t>(f));
+  const auto v = (x * up).eval();
+  Eigen::Array<T, Eigen::Dynamic, Eigen::Dynamic> r(v.rows(), v.cols());
+  switch (f.round) {
+    case rounding::floor: r = v.floor(); break;
+    case rounding::ceil: r = v.ceil(); break;
+    case rounding::toward_zero: r = v.unaryExpr([](T a) { return std::trunc(a); }); break;
+    case rounding::half_up: r = (v + T(0.5)).floor(); break;
+    case rounding::half_away: r = v.unaryExpr([](T a) { return a < 0 ? -std::floor(-a + T(0.5)) : std::floor(a + T(0.5)); }); break;
+    case rounding::half_even: r = v.unaryExpr([](T a) { return std::rint(a); }); break;
+    case rounding::stochastic: break;
+  }
+  if (f.ovf == overflow::saturate_zero) {
+    r = (r > hi || r < lo).select(T(0), r);
+  } else {
+    r = r.min(hi).max(lo);
+  }
+  return (r * down).eval();
+}
+
 }  // namespace detail
 
 // The quantized arithmetic: layer i's products by the PE specs[i] (only conv2d and dense
 // layers have products; other entries are ignored). Weights are quantized once per layer.
+//
+// Fast path (fast = true): a fixed PE whose products pe_gemm sums exactly (exact multiplier,
+// no overflow possible, products on the accumulator's grid) and whose formats the array
+// quantizer handles runs as float (or double) matrix products of the quantized values — the
+// same exactness argument as pe_gemm's exact-sum kernel — and gives the same bits
+// (unit.nn compares both paths).
 class pe_arithmetic final : public arithmetic {
  public:
-  explicit pe_arithmetic(std::vector<pe_spec> specs, std::uint32_t seed = lfsr32::default_seed)
-      : specs_(std::move(specs)), gen_(seed) {}
+  explicit pe_arithmetic(std::vector<pe_spec> specs, std::uint32_t seed = lfsr32::default_seed, bool fast = true)
+      : specs_(std::move(specs)), gen_(seed), fast_(fast) {}
 
   [[nodiscard]] matrix multiply(std::size_t index, const matrix& W, const matrix& X) override {
     if (index >= specs_.size())
       throw data_error("lop::nn::pe_arithmetic: no PE for layer " + std::to_string(index) + " (" +
                        std::to_string(specs_.size()) + " given)");
     const pe_spec& s = specs_[index];
+    if (fast_ && s.a.is_fixed() && detail::array_quantizable(s.a) && detail::array_quantizable(s.b) &&
+        detail::array_quantizable(s.out) && s.acc.fixed.round != rounding::stochastic &&
+        lop::detail::exact_sum_bits(s, X.rows()) != 0 &&
+        lop::detail::choose_kernel(s, X.rows()) == gemm_kernel::exact) {
+      matrix& wq = fast_weights_[index];
+      if (wq.rows() != W.rows() || wq.cols() != W.cols()) wq = detail::quantize_values(W.array(), s.a.fixed).matrix();
+      const matrix xq = detail::quantize_values(X.array(), s.b.fixed).matrix();
+      if (lop::detail::exact_sum_bits(s, X.rows()) == 24)
+        return detail::quantize_values((wq * xq).array(), s.out.fixed).matrix();
+      const Eigen::MatrixXd y = wq.cast<double>() * xq.cast<double>();
+      return detail::quantize_values(y.array(), s.out.fixed).matrix().cast<float>();
+    }
     raw_matrix& w = weights_[index];
     if (w.rows() != W.rows() || w.cols() != W.cols()) {
       w.resize(W.rows(), W.cols());
@@ -92,7 +149,9 @@ class pe_arithmetic final : public arithmetic {
   std::uint32_t draw(const number_format& f) { return rounding_of(f) == rounding::stochastic ? gen_() : 0U; }
   std::vector<pe_spec> specs_;
   std::map<std::size_t, raw_matrix> weights_;
+  std::map<std::size_t, matrix> fast_weights_;
   lfsr32 gen_;
+  bool fast_;
 };
 
 // ---------------------------------------------------------------------------------------
