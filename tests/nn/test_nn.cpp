@@ -8,6 +8,8 @@
 #include <catch2/catch.hpp>
 #include <zlib.h>
 
+#include <array>
+#include <bit>
 #include <cmath>
 #include <cstdint>
 #include <filesystem>
@@ -460,4 +462,60 @@ TEST_CASE("nn: the fast fixed-point path gives the PE's bits", "[nn][quantized]"
     CHECK(yf == ys);
   }
   CHECK(fast_layers >= 50);
+
+  // Float PEs: lop::gemm's fp32 kernel on float values (float_rounder) against pe_gemm's raws,
+  // through convolutions (padding zeros) and dense layers; tiny and huge inputs reach the
+  // formats' subnormals and overflow (which the rounder leaves to lop's conversion).
+  const std::array<lop::number_format, 5> fl{lop::formats::fp8_e4m3fn, lop::formats::fp8_e5m2,
+                                             lop::formats::fp8_e4m3fnuz, lop::formats::bf16, lop::formats::fp16};
+  const std::array<lop::number_format, 4> outs{lop::formats::fp16, lop::formats::fp8_e4m3fn, lop::formats::bf16,
+                                               lop::fixed_format{16, 6, true, lop::rounding::half_even, lop::overflow::saturate}};
+  int float_layers = 0;
+  for (int t = 0; t < 40; ++t) {
+    const auto pick = [&](std::size_t n) { return static_cast<std::size_t>((g() + 1) * 0.5 * static_cast<double>(n)) % n; };
+    lop::nn::network net;
+    net.input = {2, 6, 5};
+    net.layers = {lop::nn::conv2d{"c", 2, 3, 3, 1, 1, random_matrix(3, 18, g), random_matrix(3, 1, g)}, lop::nn::relu{},
+                  lop::nn::flatten{}, lop::nn::dense{"d", 90, 4, random_matrix(4, 90, g), random_matrix(4, 1, g)}};
+    lop::nn::image_batch x(3, 2, 6, 5);
+    const float scale = std::ldexp(1.0F, static_cast<int>(g() * 24));
+    for (long i = 0; i < x.size(); ++i) x.data()[i] = g() * scale;
+    std::vector<lop::pe_spec> specs(4);
+    for (std::size_t i : {std::size_t{0}, std::size_t{3}}) {
+      specs[i].a = fl[pick(fl.size())];
+      specs[i].b = fl[pick(fl.size())];
+      specs[i].acc = lop::formats::fp32;
+      specs[i].out = outs[pick(outs.size())];
+      REQUIRE(lop::validate(specs[i]) == nullptr);
+      float_layers += lop::detail::float32_kernel_applies(specs[i]);
+    }
+    lop::nn::pe_arithmetic fast(specs), slow(specs, lop::lfsr32::default_seed, false);
+    const matrix yf = net.forward(x, fast), ys = net.forward(x, slow);
+    INFO(lop::to_string(specs[0]) << " / " << lop::to_string(specs[3]) << " scale " << scale);
+    CHECK(((yf.array() == ys.array()) || (yf.array().isNaN() && ys.array().isNaN())).all());
+  }
+  CHECK(float_layers >= 40);
+}
+
+TEST_CASE("nn: float_rounder is R_F on the plain cases", "[nn][quantized]") {
+  rnd g{77};
+  for (const lop::float_format& f : {lop::formats::fp8_e4m3fn, lop::formats::fp8_e5m2, lop::formats::fp8_e4m3fnuz,
+                                     lop::formats::fp8_e5m2fnuz, lop::formats::bf16, lop::formats::fp16,
+                                     lop::formats::fp6_e2m3fn, lop::formats::fp4_e2m1fn}) {
+    const lop::nn::detail::float_rounder r(f);
+    REQUIRE(r.usable());
+    long handled = 0;
+    for (int i = 0; i < 20000; ++i) {
+      const float x = g() * std::ldexp(1.0F, static_cast<int>(g() * 40));
+      float got = 0;
+      if (!r(x, got)) continue;
+      ++handled;
+      const auto bits = lop::detail::convert_raw(f, lop::formats::fp32,
+                                                 static_cast<lop::detail::i128>(std::bit_cast<std::uint32_t>(x)), 0);
+      const float want = lop::detail::float_to_float(f, static_cast<std::uint64_t>(bits));
+      INFO(lop::to_string(f) << " x = " << x);
+      CHECK(std::bit_cast<std::uint32_t>(got) == std::bit_cast<std::uint32_t>(want));
+    }
+    CHECK(handled > 5000);
+  }
 }

@@ -66,6 +66,10 @@ class arithmetic {
  public:
   virtual ~arithmetic() = default;
   [[nodiscard]] virtual matrix multiply(std::size_t index, const matrix& W, const matrix& X) = 0;
+  // Layer `index`'s inputs (a column per sample) before its patches are formed: an arithmetic
+  // whose operands have a format converts them here, once per value rather than once per
+  // patch that holds it (convolution padding adds zeros, which every format holds).
+  [[nodiscard]] virtual matrix convert_inputs(std::size_t /*index*/, const matrix& act) { return act; }
 };
 
 // The float reference: Eigen's float product.
@@ -208,12 +212,13 @@ class network {
           [&](const auto& l) {
             using L = std::decay_t<decltype(l)>;
             if constexpr (std::is_same_v<L, conv2d>) {
-              const matrix Y = arith.multiply(i, l.weight, detail::im2col(act, s, l.kernel, l.stride, l.padding));
+              const matrix Y =
+                  arith.multiply(i, l.weight, detail::im2col(arith.convert_inputs(i, act), s, l.kernel, l.stride, l.padding));
               act = detail::columns_to_channels(Y, n);
               const long P = static_cast<long>(out[i].h) * out[i].w;
               for (long m = 0; m < l.out_channels; ++m) act.middleRows(m * P, P).array() += l.bias[m];
             } else if constexpr (std::is_same_v<L, dense>) {
-              act = arith.multiply(i, l.weight, act);
+              act = arith.multiply(i, l.weight, arith.convert_inputs(i, act));
               act.colwise() += l.bias;
             } else if constexpr (std::is_same_v<L, relu>) {
               act = act.cwiseMax(0.0F);

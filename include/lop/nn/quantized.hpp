@@ -96,26 +96,130 @@ template <class Derived>
   return (r * down).eval();
 }
 
+// R_F of float values into float format F as float values, for the plain cases: F rounds
+// half_even, has subnormals, 1..23 mantissa bits and an exponent range inside float's; x is
+// finite and rounds to at most max_finite(F). operator() says false for anything else (the
+// caller takes lop's general conversion).
+class float_rounder {
+ public:
+  explicit float_rounder(const float_format& f)
+      : m_(f.man_bits), emin_(min_exponent(f)), fnuz_(f.enc == specials::fnuz) {
+    usable_ = f.round == rounding::half_even && f.subnormals && f.man_bits >= 1 && f.man_bits <= 23 &&
+              emin_ >= -126 && emin_ - m_ >= -149 && max_exponent(f) <= 127;
+    if (usable_) maxf_ = std::ldexp(static_cast<float>(max_finite(f).significand), max_finite(f).exponent);
+  }
+  [[nodiscard]] bool usable() const noexcept { return usable_; }
+  bool operator()(float x, float& r) const noexcept {
+    const auto u = std::bit_cast<std::uint32_t>(x);
+    const std::uint32_t mag = u & 0x7FFFFFFFU;
+    if (!usable_ || mag >= 0x7F800000U) return false;
+    const int e = static_cast<int>(mag >> 23) - 127;
+    if (e >= emin_) {  // normal in F: nearest-even at F's last mantissa bit (a carry bumps the exponent)
+      const int drop = 23 - m_;
+      std::uint32_t m = mag;
+      if (drop > 0) {
+        m += (std::uint32_t{1} << (drop - 1)) - 1U + ((mag >> drop) & 1U);
+        m &= ~((std::uint32_t{1} << drop) - 1U);
+      }
+      r = std::bit_cast<float>((u & 0x80000000U) | m);
+    } else {  // F's subnormals: multiples of 2^(emin - M); the scalings are exact
+      r = std::ldexp(std::rint(std::ldexp(x, m_ - emin_)), emin_ - m_);
+    }
+    if (std::abs(r) > maxf_) return false;
+    if (fnuz_ && r == 0) r = 0.0F;  // fnuz has no -0
+    return true;
+  }
+
+ private:
+  int m_;
+  int emin_;
+  bool fnuz_;
+  bool usable_ = false;
+  float maxf_ = 0;
+};
+
+// Whether every value of f is a float (so converting to f's values loses nothing).
+[[nodiscard]] inline bool values_are_floats(const number_format& f) noexcept {
+  if (f.is_fixed()) return f.fixed.width <= 24 && f.fixed.frac > -100 && f.fixed.frac < 140;
+  return f.floating.man_bits <= 23 && min_exponent(f.floating) - f.floating.man_bits >= -149 &&
+         max_exponent(f.floating) <= 127;
+}
+
+// The operand description of lop::gemm's float kernel, from float values (row-major).
+[[nodiscard]] inline lop::detail::float_operands float_operands_of(std::vector<float> values) {
+  lop::detail::float_operands r;
+  for (float x : values) {
+    const std::uint32_t mag = std::bit_cast<std::uint32_t>(x) & 0x7FFFFFFFU;
+    if (mag >= 0x7F800000U) {
+      r.finite = false;
+    } else if (mag != 0) {
+      const std::uint32_t field = mag >> 23;
+      const std::uint32_t sig = field == 0 ? mag : ((mag & 0x7FFFFFU) | 0x800000U);
+      const int e = field == 0 ? -149 : static_cast<int>(field) - 150;  // x = sig * 2^e
+      r.top = std::max(r.top, e + static_cast<int>(std::bit_width(sig)) - 1);
+      r.bottom = std::min(r.bottom, e + std::countr_zero(sig));
+    }
+  }
+  r.values = std::move(values);
+  return r;
+}
+
 }  // namespace detail
 
 // The quantized arithmetic: layer i's products by the PE specs[i] (only conv2d and dense
 // layers have products; other entries are ignored). Weights are quantized once per layer.
 //
-// Fast path (fast = true): a fixed PE whose products pe_gemm sums exactly (exact multiplier,
-// no overflow possible, products on the accumulator's grid) and whose formats the array
-// quantizer handles runs as float (or double) matrix products of the quantized values — the
-// same exactness argument as pe_gemm's exact-sum kernel — and gives the same bits
-// (unit.nn compares both paths).
+// Inputs are converted into b once per layer (convert_inputs), not once per patch.
+//
+// Fast paths (fast = true), each giving pe_gemm's bits (unit.nn compares them):
+// - a fixed PE whose products pe_gemm sums exactly (exact multiplier, no overflow possible,
+//   products on the accumulator's grid) and whose formats the array quantizer handles runs
+//   as float (or double) matrix products of the quantized values — the same exactness
+//   argument as pe_gemm's exact-sum kernel;
+// - a float PE of lop::gemm's fp32 kernel runs that kernel on the operands' float values,
+//   rounded into the formats by float_rounder, without raw bit patterns.
 class pe_arithmetic final : public arithmetic {
  public:
   explicit pe_arithmetic(std::vector<pe_spec> specs, std::uint32_t seed = lfsr32::default_seed, bool fast = true)
       : specs_(std::move(specs)), gen_(seed), fast_(fast) {}
+
+  [[nodiscard]] matrix convert_inputs(std::size_t index, const matrix& act) override {
+    if (index >= specs_.size() || !detail::values_are_floats(specs_[index].b)) return act;
+    converted_ = index;
+    return values_in(specs_[index].b, act);
+  }
 
   [[nodiscard]] matrix multiply(std::size_t index, const matrix& W, const matrix& X) override {
     if (index >= specs_.size())
       throw data_error("lop::nn::pe_arithmetic: no PE for layer " + std::to_string(index) + " (" +
                        std::to_string(specs_.size()) + " given)");
     const pe_spec& s = specs_[index];
+    const bool converted = converted_ == index;  // X's values are already b's
+    converted_ = static_cast<std::size_t>(-1);
+    if (fast_ && s.float_operands() && lop::detail::float32_kernel_applies(s) && detail::values_are_floats(s.a) &&
+        detail::values_are_floats(s.b)) {
+      std::vector<float>& wv = float_weights_[index];
+      if (wv.size() != static_cast<std::size_t>(W.size())) {
+        const matrix wq = values_in(s.a, W);
+        wv.resize(static_cast<std::size_t>(W.size()));
+        for (long i = 0; i < W.rows(); ++i)
+          for (long k = 0; k < W.cols(); ++k) wv[static_cast<std::size_t>(i * W.cols() + k)] = wq(i, k);
+      }
+      const matrix xq = converted ? X : values_in(s.b, X);
+      std::vector<float> xv(static_cast<std::size_t>(X.size()));
+      for (long k = 0; k < X.rows(); ++k)
+        for (long j = 0; j < X.cols(); ++j) xv[static_cast<std::size_t>(k * X.cols() + j)] = xq(k, j);
+      const lop::detail::float_operands a = detail::float_operands_of(wv);
+      const lop::detail::float_operands b = detail::float_operands_of(std::move(xv));
+      if (lop::detail::float32_products_exact(a, b)) {
+        matrix Y(W.rows(), X.cols());
+        lop::detail::float32_accumulate(a, b, static_cast<std::size_t>(W.rows()), static_cast<std::size_t>(W.cols()),
+                                        static_cast<std::size_t>(X.cols()), [&](std::size_t i, std::size_t j, float v) {
+                                          Y(static_cast<long>(i), static_cast<long>(j)) = v;
+                                        });
+        return values_in(s.out, Y);  // the fp32 accumulator into out
+      }
+    }
     if (fast_ && s.a.is_fixed() && detail::array_quantizable(s.a) && detail::array_quantizable(s.b) &&
         detail::array_quantizable(s.out) && s.acc.fixed.round != rounding::stochastic &&
         lop::detail::exact_sum_bits(s, X.rows()) != 0 &&
@@ -136,7 +240,7 @@ class pe_arithmetic final : public arithmetic {
     }
     raw_matrix x(X.rows(), X.cols());
     for (long k = 0; k < X.rows(); ++k)
-      for (long j = 0; j < X.cols(); ++j) x(k, j) = detail::quantize(s.b, X(k, j), draw(s.b));
+      for (long j = 0; j < X.cols(); ++j) x(k, j) = detail::quantize(s.b, X(k, j), converted ? 0U : draw(s.b));
     const raw_matrix y = pe_gemm(s, w, x, gen_());
     matrix Y(y.rows(), y.cols());
     for (long i = 0; i < y.rows(); ++i)
@@ -147,9 +251,25 @@ class pe_arithmetic final : public arithmetic {
 
  private:
   std::uint32_t draw(const number_format& f) { return rounding_of(f) == rounding::stochastic ? gen_() : 0U; }
+
+  // The values of float values x converted into f.
+  [[nodiscard]] matrix values_in(const number_format& f, const matrix& x) {
+    if (detail::array_quantizable(f)) return detail::quantize_values(x.array(), f.fixed).matrix();
+    matrix r(x.rows(), x.cols());
+    const detail::float_rounder fast(f.is_float() ? f.floating : formats::fp32);
+    const bool try_fast = f.is_float() && fast.usable();
+    for (long i = 0; i < x.size(); ++i) {
+      float v = 0;
+      if (!(try_fast && fast(x.data()[i], v))) v = detail::dequantize(f, detail::quantize(f, x.data()[i], draw(f)));
+      r.data()[i] = v;
+    }
+    return r;
+  }
   std::vector<pe_spec> specs_;
   std::map<std::size_t, raw_matrix> weights_;
   std::map<std::size_t, matrix> fast_weights_;
+  std::map<std::size_t, std::vector<float>> float_weights_;
+  std::size_t converted_ = static_cast<std::size_t>(-1);  // the layer whose inputs convert_inputs gave
   lfsr32 gen_;
   bool fast_;
 };
