@@ -205,7 +205,8 @@ class pe_arithmetic final : public arithmetic {
         for (long i = 0; i < W.rows(); ++i)
           for (long k = 0; k < W.cols(); ++k) wv[static_cast<std::size_t>(i * W.cols() + k)] = wq(i, k);
       }
-      const matrix xq = converted ? X : values_in(s.b, X);
+      matrix own;
+      const matrix& xq = converted ? X : (own = values_in(s.b, X));
       std::vector<float> xv(static_cast<std::size_t>(X.size()));
       for (long k = 0; k < X.rows(); ++k)
         for (long j = 0; j < X.cols(); ++j) xv[static_cast<std::size_t>(k * X.cols() + j)] = xq(k, j);
@@ -226,7 +227,8 @@ class pe_arithmetic final : public arithmetic {
         lop::detail::choose_kernel(s, X.rows()) == gemm_kernel::exact) {
       matrix& wq = fast_weights_[index];
       if (wq.rows() != W.rows() || wq.cols() != W.cols()) wq = detail::quantize_values(W.array(), s.a.fixed).matrix();
-      const matrix xq = detail::quantize_values(X.array(), s.b.fixed).matrix();
+      matrix own;
+      const matrix& xq = converted ? X : (own = detail::quantize_values(X.array(), s.b.fixed).matrix());
       if (lop::detail::exact_sum_bits(s, X.rows()) == 24)
         return detail::quantize_values((wq * xq).array(), s.out.fixed).matrix();
       const Eigen::MatrixXd y = wq.cast<double>() * xq.cast<double>();
