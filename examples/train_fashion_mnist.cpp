@@ -24,6 +24,7 @@
 #include <lop/nn/dataset.hpp>
 #include <lop/nn/network.hpp>
 #include <lop/nn/network_io.hpp>
+#include <lop/rounding.hpp>
 
 namespace {
 
@@ -31,15 +32,11 @@ using lop::nn::matrix;
 using lop::nn::shape;
 using lop::nn::vector;
 
-struct splitmix64 {
-  std::uint64_t state;
-  std::uint64_t operator()() {
-    std::uint64_t z = (state += 0x9E3779B97F4A7C15ULL);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-    return z ^ (z >> 31);
-  }
-  double uniform() { return static_cast<double>((*this)() >> 11) * 0x1.0p-53; }  // [0, 1)
+// lop::splitmix64 with uniform and normal draws.
+struct random_source {
+  lop::splitmix64 bits;
+  std::uint64_t operator()() { return bits(); }
+  double uniform() { return static_cast<double>(bits() >> 11) * 0x1.0p-53; }  // [0, 1)
   double normal() {  // Box-Muller
     const double u = 1.0 - uniform();
     return std::sqrt(-2.0 * std::log(u)) * std::cos(6.283185307179586 * uniform());
@@ -165,7 +162,7 @@ int main(int argc, char** argv) {
   keep_first(test, test_samples);
 
   // The network, He-initialized from the seed.
-  splitmix64 rng{seed};
+  random_source rng{lop::splitmix64(seed)};
   const auto init = [&](long rows, long cols, long fan_in) {
     matrix w(rows, cols);
     const double sd = std::sqrt(2.0 / static_cast<double>(fan_in));

@@ -139,25 +139,6 @@ inline void check_metric_operands(const multiplier& m, operand_shape a, operand_
 
 }  // namespace detail
 
-// SplitMix64 (Steele, Lea and Flood, 2014): a fixed, well-mixed sequence from any seed, so
-// consecutive draws are independent enough to pair up (an LFSR's consecutive states are
-// shifted copies of each other, which correlates a with b).
-namespace detail {
-class splitmix64 {
- public:
-  explicit constexpr splitmix64(std::uint64_t seed) noexcept : state_(seed) {}
-  constexpr std::uint64_t operator()() noexcept {
-    std::uint64_t z = (state_ += 0x9E3779B97F4A7C15ULL);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-    return z ^ (z >> 31);
-  }
-
- private:
-  std::uint64_t state_;
-};
-}  // namespace detail
-
 // Every operand pair when a.width + b.width <= 24, else `samples` pairs of uniform raw bit
 // patterns from a SplitMix64 sequence seeded with `seed` (reproducible; a first, then b).
 [[nodiscard]] inline error_metrics metrics(const multiplier& m, operand_shape a, operand_shape b,
@@ -173,7 +154,7 @@ class splitmix64 {
     return sums.finish(error_metrics::source::exhaustive, 0);
   }
   if (samples == 0) throw std::invalid_argument("lop::metrics: an operand space above 2^24 pairs needs samples > 0");
-  detail::splitmix64 rng(seed);
+  splitmix64 rng(seed);
   const auto draw = [&](operand_shape s) {
     const i128 bits = static_cast<i128>(rng() & detail::all_ones(s.width));
     return s.is_signed && ((bits >> (s.width - 1)) & 1) != 0 ? bits - (static_cast<i128>(1) << s.width) : bits;

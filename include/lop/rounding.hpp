@@ -8,6 +8,25 @@
 
 namespace lop {
 
+// SplitMix64 (Steele, Lea and Flood, 2014): a 64-bit generator for sampling and seeding,
+// reproducible from its seed (lop::metrics samples with it; examples and tests use it for
+// initial weights and random operands). Its draws are well mixed, so consecutive ones pair
+// up independently, unlike an LFSR's consecutive states (shifted copies of each other). Not
+// the PE's random source: that is lfsr32 below.
+class splitmix64 {
+ public:
+  explicit constexpr splitmix64(std::uint64_t seed) noexcept : state_(seed) {}
+  constexpr std::uint64_t operator()() noexcept {
+    std::uint64_t z = (state_ += 0x9E3779B97F4A7C15ULL);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+    return z ^ (z >> 31);
+  }
+
+ private:
+  std::uint64_t state_;
+};
+
 // The random source of stochastic rounding: a 32-bit Galois LFSR with the maximal-length
 // polynomial x^32 + x^22 + x^2 + x + 1 (right-shift form, feedback mask 0x80200003). Each
 // quantization consumes one value: operator() returns the current state, then steps once.

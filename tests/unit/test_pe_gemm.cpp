@@ -16,14 +16,9 @@ namespace {
 using lop::raw_matrix;
 
 struct rng {
-  std::uint64_t s;
-  std::uint64_t operator()() {
-    std::uint64_t z = (s += 0x9E3779B97F4A7C15ULL);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-    return z ^ (z >> 31);
-  }
-  int between(int lo, int hi) { return lo + static_cast<int>((*this)() % static_cast<std::uint64_t>(hi - lo + 1)); }
+  lop::splitmix64 bits;
+  std::uint64_t operator()() { return bits(); }
+  int between(int lo, int hi) { return lo + static_cast<int>(bits() % static_cast<std::uint64_t>(hi - lo + 1)); }
 };
 
 raw_matrix reference(const lop::pe_spec& s, const raw_matrix& A, const raw_matrix& B, std::uint32_t seed) {
@@ -47,7 +42,7 @@ std::int64_t random_raw(rng& g, const lop::fixed_format& f) {
 }  // namespace
 
 TEST_CASE("pe_gemm: fixed PEs, every kernel, against pe_model", "[pe_gemm]") {
-  rng g{0x5EED};
+  rng g{lop::splitmix64(0x5EED)};
   std::map<lop::pe_gemm_kernel, int> hits;
   const std::array<lop::multiplier, 4> muls{lop::multiplier::exact, lop::multiplier::drum(3),
                                             lop::multiplier::truncated(4, lop::mul_correction::constant),
@@ -95,7 +90,7 @@ TEST_CASE("pe_gemm: fixed PEs, every kernel, against pe_model", "[pe_gemm]") {
 }
 
 TEST_CASE("pe_gemm: float PEs against pe_model", "[pe_gemm]") {
-  rng g{0xF10A7};
+  rng g{lop::splitmix64(0xF10A7)};
   const std::array<lop::float_format, 4> ops{lop::formats::fp8_e4m3fn, lop::formats::fp8_e5m2, lop::formats::bf16,
                                              lop::formats::fp16};
   const std::array<lop::number_format, 3> accs{lop::number_format(lop::formats::fp32), lop::number_format(lop::formats::bf16),
@@ -152,7 +147,7 @@ TEST_CASE("pe_gemm and lop::gemm agree on narrow signed operands with an approxi
   Eigen::Matrix<TA, Eigen::Dynamic, Eigen::Dynamic> A(3, 16);
   Eigen::Matrix<TB, Eigen::Dynamic, Eigen::Dynamic> B(16, 4);
   raw_matrix RA(3, 16), RB(16, 4);
-  rng g{99};
+  rng g{lop::splitmix64(99)};
   for (long i = 0; i < A.size(); ++i) A.data()[i] = TA::from_bits(g());
   for (long i = 0; i < B.size(); ++i) B.data()[i] = TB::from_bits(g());
   for (long k = 0; k < 16; ++k)
