@@ -30,19 +30,17 @@
 #include "lop/nn/dataset.hpp"
 #include "lop/nn/network_io.hpp"
 #include "lop/nn/quantized.hpp"
+#include "tool_io.hpp"
 
 namespace fs = std::filesystem;
 using json = nlohmann::ordered_json;
 
 namespace {
 
-constexpr int exit_tool_failure = 1;
-constexpr int exit_bad_input = 2;
-
-struct failure {
-  int code;
-  std::string message;
-};
+using lop::tools::exit_bad_input;
+using lop::tools::exit_tool_failure;
+using lop::tools::failure;
+constexpr const char* tool = "lop-explore";
 
 // One configuration: the float reference, or a PE per product layer (one text: every layer).
 struct config {
@@ -138,25 +136,7 @@ std::string hex64(std::uint64_t v) {
   return o.str();
 }
 
-std::string read_file(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-// Write under a temporary name, then rename: no half-written output.
-void write_atomically(const fs::path& p, const std::string& text) {
-  fs::path tmp = p;
-  tmp += ".lop-explore-tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    out << text;
-    out.close();
-    if (!out) throw failure{exit_tool_failure, "lop-explore: cannot write " + p.string()};
-  }
-  fs::rename(tmp, p);
-}
+std::string read_file(const fs::path& p, const std::string& what) { return lop::tools::read_file(p, tool, what); }
 
 // Synthesis of one PE, memoized by its canonical text.
 struct area {
@@ -168,11 +148,7 @@ area synthesize_pe(const lop::pe_spec& s, std::map<std::string, area>& memo) {
   if (const auto it = memo.find(key); it != memo.end()) return it->second;
   const lop::hw::design d = lop::hw::processing_element(s);
   lop::hw::temp_dir dir("lop-explore-");
-  std::vector<fs::path> files;
-  for (const auto& m : d.modules) {
-    files.push_back(dir.path() / (m.name() + ".v"));
-    std::ofstream(files.back()) << m.emit();
-  }
+  const std::vector<fs::path> files = lop::tools::write_into(dir.path(), lop::tools::files_of(d), tool);
   try {
     const lop::hw::synth_report r = lop::hw::synthesize(files, d.top().name());
     return memo[key] = {r.transistors, r.ice40_lut4};
@@ -220,9 +196,8 @@ void write_outputs(const fs::path& out, const json& meta, const std::vector<json
       md << "| " << r["name"].get<std::string>() << " | " << l["layer"].get<long>() << " | `" << l["pe"].get<std::string>()
          << "` | " << l["transistors"].get<long>() << " | " << l["ice40_lut4"].get<long>() << " |\n";
   fs::create_directories(out);
-  write_atomically(out / "results.json", all.dump(2) + "\n");
-  write_atomically(out / "results.csv", csv.str());
-  write_atomically(out / "report.md", md.str());
+  lop::tools::write_atomically(
+      {{out / "results.json", all.dump(2) + "\n"}, {out / "results.csv", csv.str()}, {out / "report.md", md.str()}}, tool);
 }
 
 }  // namespace
@@ -272,7 +247,7 @@ int main(int argc, char** argv) {
         if (!fs::exists(p)) throw failure{exit_bad_input, "lop-explore merge: " + p.string() + " is missing"};
         json j;
         try {
-          j = json::parse(read_file(p));
+          j = json::parse(read_file(p, "shard results"));
         } catch (const json::exception& e) {
           throw failure{exit_bad_input, "lop-explore merge: " + p.string() + ": " + e.what()};
         }
@@ -334,7 +309,7 @@ int main(int argc, char** argv) {
         method == "percentile" ? lop::nn::calibration_method::percentile : lop::nn::calibration_method::max_abs;
     const auto ranges =
         lop::nn::calibrate(net, lop::nn::slice(train.images, 0, calibration_images), calib_method, percentile);
-    const std::string network_digest = hex64(fnv1a(read_file(network_file)));
+    const std::string network_digest = hex64(fnv1a(read_file(network_file, "network file")));
     const std::string yosys = no_synth ? "not run" : lop::hw::yosys_version();
     const std::string setup = network_digest + " " + std::to_string(test.size()) + " " + method + " " +
                               std::to_string(percentile) + " " + std::to_string(calibration_images) + " " + yosys +
@@ -361,7 +336,7 @@ int main(int argc, char** argv) {
       for (const std::string& l : c.layers) key_text += "\n" + l;
       const fs::path cached = cache_dir / (hex64(fnv1a(key_text)) + ".json");
       if (fs::exists(cached)) {
-        json r = json::parse(read_file(cached));
+        json r = json::parse(read_file(cached, "cached result"));
         r["index"] = static_cast<long>(ci);
         results.push_back(r);
         std::cerr << "  [" << done << "/" << mine << "] " << c.name << ": cached, " << fixed2(r["accuracy_pct"].get<double>())
@@ -415,7 +390,7 @@ int main(int argc, char** argv) {
       r["layers"] = layers;
       const double t_all = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
       r["seconds"] = {{"accuracy", t_acc}, {"synthesis", t_all - t_acc}};
-      write_atomically(cached, r.dump(2) + "\n");
+      lop::tools::write_atomically({{cached, r.dump(2) + "\n"}}, tool);
       results.push_back(r);
       std::cerr << "  [" << done << "/" << mine << "] " << c.name << ": " << fixed2(100 * acc) << " % (" << fixed2(t_acc)
                 << " s), largest PE " << max_t << " transistors / " << max_l << " LUT4 (" << fixed2(t_all - t_acc)

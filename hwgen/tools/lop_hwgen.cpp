@@ -28,18 +28,16 @@
 #include "lop/hw/synth.hpp"
 #include "lop/hw/temp_dir.hpp"
 #include "lop/hw/verilog.hpp"
+#include "tool_io.hpp"
 
 namespace fs = std::filesystem;
 
 namespace {
 
-constexpr int exit_tool_failure = 1;
-constexpr int exit_bad_input = 2;
-
-struct failure {
-  int code;
-  std::string message;
-};
+using lop::tools::exit_bad_input;
+using lop::tools::exit_tool_failure;
+using lop::tools::failure;
+constexpr const char* tool = "lop-hwgen";
 
 struct common_options {
   std::string out_dir;
@@ -80,30 +78,6 @@ std::string shell_quote(const std::string& s) {
   return q + "'";
 }
 
-void write_file(const fs::path& p, const std::string& text) {
-  std::ofstream out(p, std::ios::binary | std::ios::trunc);
-  out << text;
-  out.close();
-  if (!out) throw failure{exit_tool_failure, "lop-hwgen: cannot write " + p.string()};
-}
-
-// Write all files under temporary names next to their targets, then rename them in place.
-void write_atomically(const std::vector<std::pair<fs::path, std::string>>& files) {
-  std::vector<std::pair<fs::path, fs::path>> staged;
-  try {
-    for (const auto& [path, text] : files) {
-      fs::path tmp = path;
-      tmp += ".lop-hwgen-tmp";
-      write_file(tmp, text);
-      staged.emplace_back(tmp, path);
-    }
-    for (const auto& [tmp, path] : staged) fs::rename(tmp, path);
-  } catch (...) {
-    std::error_code ec;
-    for (const auto& [tmp, path] : staged) fs::remove(tmp, ec);
-    throw;
-  }
-}
 
 using lop::hw::temp_dir;
 
@@ -143,29 +117,16 @@ std::string summary(const lop::hw::synth_report& r) {
   return o.str();
 }
 
-std::string read_text(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw failure{exit_bad_input, "lop-hwgen: cannot read bundle list '" + path + "'"};
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
 int emit(const lop::hw::design& d, const common_options& o) {
   const bool synth = o.synth || o.synth_check || !o.report_json.empty();
-  std::vector<std::pair<std::string, std::string>> modules;  // file name, text
-  for (const auto& m : d.modules) modules.emplace_back(m.name() + ".v", m.emit());
+  const lop::tools::module_files modules = lop::tools::files_of(d);
   const std::string top = d.top().name();
 
   std::string report_text;
   std::string report_json;
   if (o.lint || synth) {
     temp_dir tmp("lop-hwgen-");
-    std::vector<fs::path> files;
-    for (const auto& [name, text] : modules) {
-      files.push_back(tmp.path() / name);
-      write_file(files.back(), text);
-    }
+    const std::vector<fs::path> files = lop::tools::write_into(tmp.path(), modules, tool);
     if (o.lint) lint(files, top, tmp);
     if (synth) {
       try {
@@ -194,7 +155,7 @@ int emit(const lop::hw::design& d, const common_options& o) {
   }
   if (!o.report_json.empty()) outputs.emplace_back(fs::path(o.report_json), report_json + "\n");
   try {
-    write_atomically(outputs);
+    lop::tools::write_atomically(outputs, tool);
   } catch (...) {
     std::error_code ec;
     if (created_out_dir) fs::remove(o.out_dir, ec);  // leave nothing behind (it is empty)
@@ -217,10 +178,8 @@ int emit(const lop::hw::design& d, const common_options& o) {
 lop::operand_shape parse_operand_shape(const std::string& text) {
   if (text.size() >= 2 && (text[0] == 'u' || text[0] == 's') &&
       std::all_of(text.begin() + 1, text.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)) != 0; })) {
-    const int w = std::stoi(text.substr(1));
-    if (w < 1 || w > lop::max_approximate_operand_width)
-      throw lop::format_error("lop-hwgen: operand '" + text + "': widths 1..32 (e.g. u8, s16)");
-    return {w, text[0] == 's'};
+    if (const auto s = lop::detail::parse_operand_shape(text)) return *s;  // the product-table header's reader
+    throw lop::format_error("lop-hwgen: operand '" + text + "': widths 1..32 (e.g. u8, s16)");
   }
   if (!text.starts_with("fixed"))
     throw lop::format_error("lop-hwgen: operand '" + text + "': expected u<N> or s<N> (e.g. u8, s16) or a fixed<...> descriptor");
@@ -245,7 +204,7 @@ int write_table(const std::string& mul_text, const std::string& a_text, const st
   if (out.empty()) {
     std::cout << o.str();
   } else {
-    write_atomically({{fs::path(out), o.str()}});
+    lop::tools::write_atomically({{fs::path(out), o.str()}}, tool);
     std::cerr << "table: " << out << "\n";
   }
   return 0;
@@ -260,13 +219,12 @@ int print_metrics(const std::string& mul_text, const std::string& a_text, const 
   if (const char* e = lop::validate(m, a.width, b.width))
     throw lop::format_error("lop-hwgen: " + lop::to_string(m) + " on " + a_text + " x " + b_text + ": " + e);
   const lop::error_metrics r = lop::metrics(m, a, b, samples, seed);
-  const auto shape = [](lop::operand_shape s) { return (s.is_signed ? "s" : "u") + std::to_string(s.width); };
   const char* how = r.from == lop::error_metrics::source::exhaustive ? "exhaustive" : "sampled";
   const bool sampled = r.from == lop::error_metrics::source::sampled;
   std::ostringstream o;
   o << std::setprecision(6);
   if (json) {
-    o << "{\"multiplier\": \"" << lop::to_string(m) << "\", \"a\": \"" << shape(a) << "\", \"b\": \"" << shape(b)
+    o << "{\"multiplier\": \"" << lop::to_string(m) << "\", \"a\": \"" << lop::to_string(a) << "\", \"b\": \"" << lop::to_string(b)
       << "\", \"pairs\": " << r.pairs << ", \"source\": \"" << how << "\"";
     if (sampled) o << ", \"seed\": " << r.seed;
     o << ", \"error_rate\": " << r.error_rate << ", \"med\": " << r.med << ", \"nmed\": " << r.nmed
@@ -287,7 +245,7 @@ int print_metrics(const std::string& mul_text, const std::string& a_text, const 
       o << "\n";
     };
     o << "multiplier  " << lop::to_string(m) << "\n"
-      << "operands    " << shape(a) << " x " << shape(b) << ", " << r.pairs << " pairs, " << how;
+      << "operands    " << lop::to_string(a) << " x " << lop::to_string(b) << ", " << r.pairs << " pairs, " << how;
     if (sampled) o << " (seed " << r.seed << ")";
     o << "\n";
     row("error rate", r.error_rate, r.error_rate_ci);
@@ -517,7 +475,7 @@ int main(int argc, char** argv) {
     } else if (lf->parsed()) {
       d = lop::hw::lfsr(draws);
     } else if (bun->parsed()) {
-      const std::string list = read_text(list_file);
+      const std::string list = lop::tools::read_file(list_file, tool, "bundle list");
       if (lop::hw::is_float_bundle_list(list)) {
         d = lop::hw::float_bundle(top_name, lop::hw::parse_float_bundle_list(list));
       } else {

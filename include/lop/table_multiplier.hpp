@@ -60,9 +60,13 @@ namespace detail {
   return {0, (static_cast<i128>(1) << p) - 1};
 }
 
+[[nodiscard]] constexpr std::uint64_t operand_mask(operand_shape s) noexcept {
+  return s.width >= 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << s.width) - 1U;
+}
+
 // The value of raw bits `bits` in shape s.
 [[nodiscard]] constexpr std::int64_t operand_value(std::uint64_t bits, operand_shape s) noexcept {
-  const std::uint64_t mask = s.width >= 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << s.width) - 1U;
+  const std::uint64_t mask = operand_mask(s);
   bits &= mask;
   if (s.is_signed && s.width < 64 && ((bits >> (s.width - 1)) & 1U) != 0) return static_cast<std::int64_t>(bits | ~mask);
   return static_cast<std::int64_t>(bits);
@@ -136,8 +140,7 @@ class table_multiplier {
   // The raw product of operand values a, b (in the shapes' ranges; simulates() must hold).
   [[nodiscard]] detail::i128 product(detail::i128 a, detail::i128 b) const {
     const auto bits = [](detail::i128 v, operand_shape s) {
-      return static_cast<std::uint64_t>(static_cast<detail::u128>(v)) &
-             (s.width >= 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << s.width) - 1U);
+      return static_cast<std::uint64_t>(static_cast<detail::u128>(v)) & detail::operand_mask(s);
     };
     const std::uint64_t i = (bits(a, a_) << b_.width) | bits(b, b_);
     if (!table_.empty()) return table_[i];

@@ -3,15 +3,11 @@
 # order, and a second run of a shard takes every result from the cache.
 file(REMOVE_RECURSE "${WORK}")
 file(MAKE_DIRECTORY "${WORK}")
-function(explore)
-  execute_process(COMMAND "${EXPLORE}" ${ARGN} WORKING_DIRECTORY "${WORK}"
-                  RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
-  if(NOT rc EQUAL 0)
-    message(FATAL_ERROR "lop-explore ${ARGN}: exit ${rc}\n${out}${err}")
-  endif()
-  set(err "${err}" PARENT_SCOPE)
-endfunction()
-set(common --sweep ${SWEEP} --test-samples 200 --calibration 200 --no-synth)
+include(${CMAKE_CURRENT_LIST_DIR}/run_tool.cmake)
+macro(explore)
+  run_tool("${EXPLORE}" ${ARGN})
+endmacro()
+# The small sweep plus the float reference.
 file(READ "${SWEEP}" sweep)
 string(REPLACE "]}\n  ]" "]},\n    {\"name\": \"reference\", \"reference\": true}\n  ]" sweep "${sweep}")
 file(WRITE "${WORK}/sweep.json" "${sweep}")

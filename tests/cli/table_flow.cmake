@@ -7,14 +7,10 @@
 #     (cosim.pe_table) is where module and products are proven equal.
 file(REMOVE_RECURSE "${WORK}")
 file(MAKE_DIRECTORY "${WORK}")
-function(hwgen)
-  execute_process(COMMAND "${HWGEN}" ${ARGN} WORKING_DIRECTORY "${WORK}"
-                  RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
-  if(NOT rc EQUAL 0)
-    message(FATAL_ERROR "lop-hwgen ${ARGN}: exit ${rc}\n${out}${err}")
-  endif()
-  set(out "${out}" PARENT_SCOPE)
-endfunction()
+include(${CMAKE_CURRENT_LIST_DIR}/run_tool.cmake)
+macro(hwgen)
+  run_tool("${HWGEN}" ${ARGN})
+endmacro()
 
 hwgen(table "drum<k=4>" --a s8 --b s8 -o d4.tbl)
 hwgen(amul "drum<k=4>" "fixed<8,0,signed>" "fixed<8,0,signed>" -o user)

@@ -221,15 +221,19 @@ class pe_arithmetic final : public arithmetic {
         return values_in(s.out, Y);  // the fp32 accumulator into out
       }
     }
-    if (fast_ && s.a.is_fixed() && detail::array_quantizable(s.a) && detail::array_quantizable(s.b) &&
-        detail::array_quantizable(s.out) && s.acc.fixed.round != rounding::stochastic &&
-        lop::detail::exact_sum_bits(s, X.rows()) != 0 &&
-        lop::detail::choose_kernel(s, X.rows()) == gemm_kernel::exact) {
+    // The exact-sum kernel's float width (0: it does not apply), for an accumulator that cannot
+    // overflow (a wrapping one would need the modular reduction pe_gemm does).
+    const int sum_bits = fast_ && s.a.is_fixed() && detail::array_quantizable(s.a) && detail::array_quantizable(s.b) &&
+                                 detail::array_quantizable(s.out) &&
+                                 lop::detail::choose_kernel(s, X.rows()) == gemm_kernel::exact
+                             ? lop::detail::exact_sum_bits(s, X.rows())
+                             : 0;
+    if (sum_bits != 0) {
       matrix& wq = fast_weights_[index];
       if (wq.rows() != W.rows() || wq.cols() != W.cols()) wq = detail::quantize_values(W.array(), s.a.fixed).matrix();
       matrix own;
       const matrix& xq = converted ? X : (own = detail::quantize_values(X.array(), s.b.fixed).matrix());
-      if (lop::detail::exact_sum_bits(s, X.rows()) == 24)
+      if (sum_bits == 24)
         return detail::quantize_values((wq * xq).array(), s.out.fixed).matrix();
       const Eigen::MatrixXd y = wq.cast<double>() * xq.cast<double>();
       return detail::quantize_values(y.array(), s.out.fixed).matrix().cast<float>();
