@@ -6,7 +6,7 @@ packages=(
   build-essential cmake pkg-config
   libeigen3-dev libfmt-dev catch2 libmpfr-dev libgmp-dev libbenchmark-dev
   nlohmann-json3-dev libcli11-dev zlib1g-dev
-  verilator yosys iverilog
+  verilator yosys iverilog gnuplot-nox
   dataset-fashion-mnist
 )
 missing=()

@@ -406,6 +406,41 @@ TEST_CASE("nn: quantized inference equals a layer-by-layer PE run", "[nn][quanti
   const matrix want = layer(specs[3], std::get<lop::nn::dense>(net.layers[3]), h);
   CHECK(got == want);
   CHECK_THAT(error_of([&] { (void)lop::nn::layer_specs(net, {}, {p1}); }), Catch::Contains("has no calibration range"));
+
+  // record_operands: every recorded dot product is a quantized weight row against a column of
+  // the layer's quantized inputs — for d2 the quantized network's own activations h.
+  const auto rec = lop::nn::record_operands(net, x, specs, 20, 9);
+  REQUIRE(rec.size() == 2);
+  const std::array<const matrix*, 2> inputs{&in, &h};
+  for (std::size_t r = 0; r < 2; ++r) {
+    const auto& d = std::get<lop::nn::dense>(net.layers[rec[r].layer]);
+    const lop::pe_spec& s = rec[r].spec;
+    CHECK(rec[r].layer == (r == 0 ? 1U : 3U));
+    CHECK(rec[r].depth == d.in);
+    CHECK(rec[r].dots() == 20);
+    CHECK(rec[r].network_macs == d.out * d.in * 5);
+    for (long dot = 0; dot < 20; ++dot) {
+      bool row_found = false, column_found = false;
+      for (long o = 0; o < d.out; ++o) {
+        bool same = true;
+        for (long k = 0; k < d.in; ++k)
+          same = same && rec[r].a[static_cast<std::size_t>(dot * d.in + k)] == lop::nn::detail::quantize(s.a, d.weight(o, k));
+        row_found = row_found || same;
+      }
+      for (long n = 0; n < 5; ++n) {
+        bool same = true;
+        for (long k = 0; k < d.in; ++k)
+          same = same && rec[r].b[static_cast<std::size_t>(dot * d.in + k)] ==
+                             lop::nn::detail::quantize(s.b, (*inputs[r])(k, n));
+        column_found = column_found || same;
+      }
+      INFO("layer " << rec[r].layer << ", dot " << dot);
+      CHECK(row_found);
+      CHECK(column_found);
+    }
+  }
+  CHECK(lop::nn::record_operands(net, x, specs, 20, 9)[1].b == rec[1].b);  // reproducible from the seed
+  CHECK(lop::nn::record_operands(net, x, specs, 20, 10)[1].b != rec[1].b);
 }
 
 TEST_CASE("nn: the default network with 8-bit fixed-point PEs", "[nn][fashion]") {

@@ -281,6 +281,70 @@ class pe_arithmetic final : public arithmetic {
 };
 
 // ---------------------------------------------------------------------------------------
+// Operands recorded from a running network
+// ---------------------------------------------------------------------------------------
+
+// What one layer's PE sees: dot products of a row of the layer's quantized weights (raw a
+// operands) with a column of its quantized inputs (raw b operands), `depth` MACs each, dot
+// after dot — the stimulus for co-simulating the PE and measuring its switching activity.
+struct layer_operands {
+  std::size_t layer = 0;
+  pe_spec spec;
+  long depth = 0;
+  std::vector<std::int64_t> a, b;
+  long network_macs = 0;  // the layer's MACs on the images recorded (M x K x N), for weighting
+  [[nodiscard]] long dots() const noexcept { return depth == 0 ? 0 : static_cast<long>(a.size()) / depth; }
+};
+
+namespace detail {
+
+// pe_arithmetic, plus a record of `dots` (row, column) pairs per product layer drawn by a
+// seeded generator. Activations come from the quantized network itself.
+class operand_recorder final : public arithmetic {
+ public:
+  operand_recorder(const std::vector<pe_spec>& specs, long dots, std::uint64_t seed)
+      : inner_(specs), dots_(dots), rng_(seed) {}
+  std::vector<layer_operands> recorded;
+  [[nodiscard]] matrix convert_inputs(std::size_t index, const matrix& act) override {
+    return inner_.convert_inputs(index, act);
+  }
+  [[nodiscard]] matrix multiply(std::size_t index, const matrix& W, const matrix& X) override {
+    const pe_spec& s = inner_.specs()[index];
+    layer_operands r{index, s, W.cols(), {}, {}, W.rows() * W.cols() * X.cols()};
+    r.a.reserve(static_cast<std::size_t>(dots_ * W.cols()));
+    r.b.reserve(static_cast<std::size_t>(dots_ * W.cols()));
+    for (long d = 0; d < dots_; ++d) {
+      const auto i = static_cast<long>(rng_() % static_cast<std::uint64_t>(W.rows()));
+      const auto j = static_cast<long>(rng_() % static_cast<std::uint64_t>(X.cols()));
+      for (long k = 0; k < W.cols(); ++k) {
+        r.a.push_back(quantize(s.a, W(i, k), 0));
+        r.b.push_back(quantize(s.b, X(k, j), 0));
+      }
+    }
+    recorded.push_back(std::move(r));
+    return inner_.multiply(index, W, X);
+  }
+
+ private:
+  pe_arithmetic inner_;
+  long dots_;
+  splitmix64 rng_;
+};
+
+}  // namespace detail
+
+// Runs `images` through the network on the PEs `specs` (as pe_arithmetic) and records, per
+// layer with products, `dots` of its dot products chosen at random (reproducible from `seed`).
+// A stochastic operand format is recorded as rounded with a zero draw.
+[[nodiscard]] inline std::vector<layer_operands> record_operands(const network& net, const image_batch& images,
+                                                                 const std::vector<pe_spec>& specs, long dots,
+                                                                 std::uint64_t seed = 1) {
+  detail::operand_recorder rec(specs, dots, seed);
+  (void)net.forward(images, rec);
+  return std::move(rec.recorded);
+}
+
+// ---------------------------------------------------------------------------------------
 // Calibration and per-layer PEs
 // ---------------------------------------------------------------------------------------
 

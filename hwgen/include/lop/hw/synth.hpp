@@ -22,6 +22,8 @@ struct synth_options {
   bool area = true;                     // false: only `synth -noabc`, `check -assert` and the
                                         // latch check (fast; cells counted, no transistors/iCE40)
   std::filesystem::path work_dir = {};  // kept (script, log, stat JSON); a removed temp dir if empty
+  std::filesystem::path netlist_json = {};  // if set (and area): the generic flow's gate netlist,
+                                            // Yosys JSON (read_gate_netlist, lop/hw/gate_sim.hpp)
 };
 
 struct synth_report {
@@ -57,5 +59,14 @@ class synth_error : public std::runtime_error {
 [[nodiscard]] std::string to_json(const synth_report& report);
 // Inverse of to_json; throws synth_error on malformed input.
 [[nodiscard]] synth_report report_from_json(const std::string& json);
+
+namespace detail {
+// Runs argv without a shell (argv[0] looked up in PATH when it has no '/'), in `cwd` (current
+// directory if empty), stdin from /dev/null, stdout and stderr into `output`; returns the exit
+// status (128 + signal if killed). A missing executable throws synth_error ending in `missing`
+// (what to install).
+int run_process(const std::vector<std::string>& argv, const std::filesystem::path& cwd,
+                const std::filesystem::path& output, const std::string& missing);
+}  // namespace detail
 
 }  // namespace lop::hw
