@@ -5,11 +5,4 @@
 # report and Pareto plots go to lop-explore-out/ (docs/explore.md).
 #   bash examples/run_explore.sh [lop-explore arguments...]
 set -euo pipefail
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-build="$root/build/release"
-jobs="$(nproc 2>/dev/null || echo 2)"
-
-bash "$root/cmake/install-deps.sh"
-cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release -DLOP_BUILD_TESTS=OFF >/dev/null
-cmake --build "$build" --target lop-explore -j "$jobs"
-exec "$build/hwgen/lop-explore" "$@"
+exec bash "$(dirname "${BASH_SOURCE[0]}")/run_release.sh" lop-explore hwgen/lop-explore "$@"

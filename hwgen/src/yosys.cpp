@@ -148,8 +148,6 @@ constexpr const char* yosys_missing =
 
 }  // namespace
 
-namespace detail {
-
 // Runs argv (argv[0] looked up in PATH when it has no '/') without a shell, in `cwd`, with
 // stdin from /dev/null and stdout+stderr into `output`. Returns the exit status.
 int run_process(const std::vector<std::string>& argv, const fs::path& cwd, const fs::path& output,
@@ -188,13 +186,11 @@ int run_process(const std::vector<std::string>& argv, const fs::path& cwd, const
   return -1;
 }
 
-}  // namespace detail
-
 std::string yosys_version(const std::string& yosys) {
   std::optional<temp_dir> dir;
   const std::vector<std::string> argv{yosys, "-V"};
   const fs::path out = make_temp_dir(dir) / "version.txt";
-  const int rc = detail::run_process(argv, {}, out, yosys_missing);
+  const int rc = run_process(argv, {}, out, yosys_missing);
   std::vector<std::string> lines = split_lines(read_file(out));
   std::erase_if(lines, [](const std::string& l) { return l.empty(); });
   if (rc != 0 || lines.empty())
@@ -247,7 +243,7 @@ synth_report synthesize(const std::vector<fs::path>& verilog_files, const std::s
     std::error_code ec;
     fs::remove(log, ec);
   }
-  const int rc = detail::run_process(argv, dir, dir / "yosys.out", yosys_missing);
+  const int rc = run_process(argv, dir, dir / "yosys.out", yosys_missing);
   std::string log_text = read_file(log);
   if (log_text.empty()) {
     log = dir / "yosys.out";

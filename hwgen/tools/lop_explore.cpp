@@ -365,7 +365,7 @@ std::vector<std::pair<std::string, std::string>> pareto_plots(const json& meta, 
   for (const auto& [name, text] : files) lop::tools::write_file(dir.path() / name, text, tool);
   int rc = 0;
   try {
-    rc = lop::hw::detail::run_process({gnuplot, "pareto.gp"}, dir.path(), dir.path() / "gnuplot.log",
+    rc = lop::hw::run_process({gnuplot, "pareto.gp"}, dir.path(), dir.path() / "gnuplot.log",
                                       "install the Debian package gnuplot-nox (apt-get install gnuplot-nox), or pass "
                                       "--no-plot");
   } catch (const lop::hw::synth_error& e) {

@@ -60,13 +60,11 @@ class synth_error : public std::runtime_error {
 // Inverse of to_json; throws synth_error on malformed input.
 [[nodiscard]] synth_report report_from_json(const std::string& json);
 
-namespace detail {
 // Runs argv without a shell (argv[0] looked up in PATH when it has no '/'), in `cwd` (current
 // directory if empty), stdin from /dev/null, stdout and stderr into `output`; returns the exit
 // status (128 + signal if killed). A missing executable throws synth_error ending in `missing`
-// (what to install).
+// (what to install). The Yosys driver and lop-explore's plots use it.
 int run_process(const std::vector<std::string>& argv, const std::filesystem::path& cwd,
                 const std::filesystem::path& output, const std::string& missing);
-}  // namespace detail
 
 }  // namespace lop::hw

@@ -71,12 +71,12 @@ struct node {
 };
 
 // Leaves.
-[[nodiscard]] expr constant(int width, detail::i128 value, bool is_signed = false);
+[[nodiscard]] expr constant(int width, lop::detail::i128 value, bool is_signed = false);
 [[nodiscard]] expr zeros(int width);
 [[nodiscard]] expr ones(int width);
 [[nodiscard]] bool is_constant(const expr& e) noexcept;
 // Value of a constant of at most 128 bits (sign/zero extended per its flag).
-[[nodiscard]] detail::i128 constant_value(const expr& e);
+[[nodiscard]] lop::detail::i128 constant_value(const expr& e);
 
 // Selection and composition. slice/bit accept refs and slices of refs.
 [[nodiscard]] expr slice(const expr& e, int hi, int lo, bool is_signed = false);
