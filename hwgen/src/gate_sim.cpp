@@ -184,7 +184,7 @@ gate_netlist read_gate_netlist(const std::string& json_text, const std::string& 
   return n;
 }
 
-gate_sim::gate_sim(const gate_netlist& n) : n_(n), v_(n.nets, 0) { v_[1] = ~0ULL; }
+gate_sim::gate_sim(const gate_netlist& n) : n_(n), v_(n.nets, 0), d_(n.flops.size(), 0) { v_[1] = ~0ULL; }
 
 void gate_sim::drive(net n, std::uint64_t word) {
   if (n < 2) return;  // a port bit tied to a constant
@@ -210,9 +210,9 @@ void gate_sim::set(const gate_netlist::port& p, std::uint64_t value) {
 }
 
 void gate_sim::cycle() {
-  std::vector<std::uint64_t> d(n_.flops.size());
-  for (std::size_t i = 0; i < d.size(); ++i) d[i] = v_[n_.flops[i].d];
-  for (std::size_t i = 0; i < d.size(); ++i) drive(n_.flops[i].q, d[i]);
+  // Every flop samples before any output changes (flops may feed each other).
+  for (std::size_t i = 0; i < d_.size(); ++i) d_[i] = v_[n_.flops[i].d];
+  for (std::size_t i = 0; i < d_.size(); ++i) drive(n_.flops[i].q, d_[i]);
   activity_.clock += 2ULL * n_.flops.size() * lanes;
   ++activity_.cycles;
   for (const auto& c : n_.cells) drive(c.out, eval(c.kind, v_[c.in[0]], v_[c.in[1]], v_[c.in[2]], v_[c.in[3]]));

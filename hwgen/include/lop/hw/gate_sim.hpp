@@ -91,6 +91,7 @@ class gate_sim {
   void drive(lop::hw::gate_netlist::net n, std::uint64_t word);
   const gate_netlist& n_;
   std::vector<std::uint64_t> v_;
+  std::vector<std::uint64_t> d_;  // the flops' D values at the edge (reused every cycle)
   activity activity_;
 };
 
