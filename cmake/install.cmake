@@ -4,6 +4,7 @@
 #     target_link_libraries(app PRIVATE lop::lop)      # header-only library
 #     target_link_libraries(app PRIVATE lop::nn)       # + inference layers and data sets (zlib)
 #     target_link_libraries(app PRIVATE lop::hwgen)    # Verilog generators + Yosys driver
+#     target_link_libraries(app PRIVATE lop::explore)  # design-space exploration (lop-explore's library)
 # and get lop_add_verilated() (cmake/LopVerilate.cmake) and LOP_HWGEN_EXECUTABLE.
 # lop_project_options (warnings as errors, sanitizers) is build-only and never exported.
 include_guard(GLOBAL)
@@ -51,6 +52,10 @@ if(TARGET lop_hwgen)
           DESTINATION "${CMAKE_INSTALL_INCLUDEDIR}"
           COMPONENT lop_Development
           FILES_MATCHING PATTERN "*.hpp" PATTERN "*.h")
+  if(TARGET lop_explore)
+    list(APPEND _lop_export_targets lop_explore)  # lop::explore (its API speaks nlohmann::json)
+    set(LOP_PACKAGE_NEEDS_NLOHMANN_JSON ON)
+  endif()
   if(TARGET lop-hwgen)
     list(APPEND _lop_export_targets lop-hwgen)  # imported as lop::lop-hwgen
     set(LOP_HWGEN_INSTALL_PATH "${CMAKE_INSTALL_BINDIR}/lop-hwgen")

@@ -18,6 +18,7 @@ namespace {
 using detail::i128;
 using fcore::normalize;
 using fcore::unsigned_bits;
+constexpr auto mul_expr = [](const expr& a, const expr& b, int width) { return lop::hw::mul(a, b, width); };
 
 // Rows j >= h of the two's-complement partial-product array, columns i + j >= v, summed in
 // W bits; the top row is subtracted when b is signed (its bit weighs -2^(wb-1)).
@@ -111,6 +112,76 @@ expr drum(module& m, const expr& x, const expr& y, int wa, int wb, int k) {
   return shift_by(m, core, total, P + 1, "product_shift");
 }
 
+// One operand's Ax-BxP slots (lop::detail::axbxp_slots): slot s's block value (k bits) and its
+// block index. fixed: constant positions; dynamic: slot s takes block i when block i is
+// non-zero and s non-zero blocks lie above it (a count per block, compared with s).
+struct axbxp_slot {
+  expr value;
+  expr index;  // null for fixed selection
+  int fixed_index = 0;
+};
+std::vector<axbxp_slot> axbxp_operand_slots(module& m, const expr& x, int w, const lop::multiplier& mul, int kept,
+                                            const std::string& name) {
+  const int k = mul.k;
+  const int n = w / k;
+  std::vector<axbxp_slot> slots;
+  const auto block = [&](int i) { return slice(x, (i + 1) * k - 1, i * k); };
+  if (mul.select == block_select::fixed) {
+    for (int s = 0; s < kept; ++s) slots.push_back({m.net(name + "_slot" + std::to_string(s), block(n - 1 - s)), nullptr, n - 1 - s});
+    return slots;
+  }
+  const int rw = unsigned_bits(n);
+  const int iw = unsigned_bits(std::max(1, n - 1));
+  std::vector<expr> nz(static_cast<std::size_t>(n)), above(static_cast<std::size_t>(n));
+  for (int i = n - 1; i >= 0; --i) {
+    nz[static_cast<std::size_t>(i)] = m.net(name + "_nz" + std::to_string(i), reduce_or(block(i)));
+    above[static_cast<std::size_t>(i)] =
+        i == n - 1 ? constant(rw, 0)
+                   : m.net(name + "_above" + std::to_string(i),
+                           add(above[static_cast<std::size_t>(i + 1)], resize(nz[static_cast<std::size_t>(i + 1)], rw), rw));
+  }
+  for (int s = 0; s < kept; ++s) {
+    expr value = zeros(k);
+    expr index = zeros(iw);
+    for (int i = n - 1; i >= 0; --i) {
+      const expr sel = m.net(name + "_sel" + std::to_string(s) + "_" + std::to_string(i),
+                             logic_and(nz[static_cast<std::size_t>(i)], eq(above[static_cast<std::size_t>(i)], constant(rw, s))));
+      value = bit_or(value, bit_and(block(i), repl(k, sel)));
+      if (i != 0) index = bit_or(index, bit_and(constant(iw, i), repl(iw, sel)));
+    }
+    slots.push_back({m.net(name + "_slot" + std::to_string(s), value), m.net(name + "_index" + std::to_string(s), index), 0});
+  }
+  return slots;
+}
+
+// Ax-BxP's product of magnitudes x (wa bits) and y (wb bits), P + 1 bits
+// (lop::detail::axbxp_magnitude): l k x k block multipliers on the computed slot pairs, each
+// product shifted by k times its blocks' index sum (a barrel shifter for dynamic selection).
+expr axbxp(module& m, const expr& x, const expr& y, int wa, int wb, const lop::multiplier& mul) {
+  const int W = wa + wb + 1;
+  const int k = mul.k;
+  const std::vector<axbxp_slot> a = axbxp_operand_slots(m, x, wa, mul, mul.na, "a");
+  const std::vector<axbxp_slot> b = axbxp_operand_slots(m, y, wb, mul, mul.nb, "b");
+  const int sw = unsigned_bits(wa + wb);
+  expr sum = constant(W, 0);
+  detail::for_each_axbxp_pair(mul.na, mul.nb, mul.l, [&](int s, int t) {
+    const std::string pair = std::to_string(s) + "_" + std::to_string(t);
+    const axbxp_slot& p = a[static_cast<std::size_t>(s)];
+    const axbxp_slot& q = b[static_cast<std::size_t>(t)];
+    const expr prod = m.net("block_product" + pair, mul_expr(p.value, q.value, 2 * k));
+    expr term;
+    if (mul.select == block_select::fixed) {
+      term = resize(shift_left(prod, k * (p.fixed_index + q.fixed_index)), W);
+    } else {
+      const expr idx = add(resize(p.index, sw), resize(q.index, sw), sw);
+      const expr sh = m.net("shift" + pair, mul_expr(idx, constant(sw, k), sw));
+      term = shift_by(m, prod, sh, W, "term" + pair);
+    }
+    sum = add(sum, term, W);
+  });
+  return sum;
+}
+
 }  // namespace
 
 std::string multiplier_tag(const lop::multiplier& m) {
@@ -121,8 +192,11 @@ std::string multiplier_tag(const lop::multiplier& m) {
              (m.correction == mul_correction::none ? "" : "_" + std::string(to_string(m.correction)));
     case multiplier_kind::broken_array: return "bam_h" + std::to_string(m.h) + "_v" + std::to_string(m.v);
     case multiplier_kind::mitchell: return m.correction == mul_correction::none ? "mitchell" : "mitchell_corr";
-    case multiplier_kind::drum: return "drum_k" + std::to_string(m.k);
+    case multiplier_kind::drum: return "drum_k" + std::to_string(m.k) + (m.negate == mul_negate::exact ? "_exact" : "");
     case multiplier_kind::table: return "table_" + std::string(m.table_name());
+    case multiplier_kind::axbxp:
+      return "axbxp_k" + std::to_string(m.k) + "_na" + std::to_string(m.na) + "_nb" + std::to_string(m.nb) + "_l" +
+             std::to_string(m.l) + (m.select == block_select::dynamic ? "_dyn" : "_fix");
   }
   return "x";
 }
@@ -168,18 +242,21 @@ design approximate_multiplier(const lop::multiplier& mul, const fixed_format& a,
     }
     case multiplier_kind::broken_array: r = array_sum(m, xa, xb, a, b, mul.h, mul.v, W); break;
     case multiplier_kind::mitchell:
-    case multiplier_kind::drum: {
-      // Mitchell: magnitudes, and the product negated for a negative sign. DRUM, as its
-      // published signed design: a negative operand bit-inverted in, a negative product
-      // bit-inverted out (lop::multiply_raw).
-      const bool ones = mul.kind == multiplier_kind::drum;
+    case multiplier_kind::drum:
+    case multiplier_kind::axbxp: {
+      // Mitchell, Ax-BxP and DRUM with negate=exact: magnitudes, and the product negated for a
+      // negative sign. DRUM, as its published signed design: a negative operand bit-inverted
+      // in, a negative product bit-inverted out (lop::multiply_raw).
+      const bool ones = mul.kind == multiplier_kind::drum && mul.negate == mul_negate::invert;
       const auto operand = [&](const expr& v, const fixed_format& f) {
         if (!f.is_signed) return as_unsigned(v);
         return ones ? mux(msb(v), bit_not(as_unsigned(v)), as_unsigned(v)) : magnitude(v, f);
       };
       const expr x = m.net("mag_a", operand(xa, a));
       const expr yv = m.net("mag_b", operand(xb, b));
-      const expr mag = m.net("mag_p", ones ? drum(m, x, yv, a.width, b.width, mul.k)
+      const expr mag = m.net("mag_p", mul.kind == multiplier_kind::drum ? drum(m, x, yv, a.width, b.width, mul.k)
+                                      : mul.kind == multiplier_kind::axbxp
+                                          ? axbxp(m, x, yv, a.width, b.width, mul)
                                           : mitchell(m, x, yv, a.width, b.width, mul.correction != mul_correction::none));
       if (!is_signed) {
         r = mag;

@@ -28,7 +28,7 @@
 #include "lop/hw/synth.hpp"
 #include "lop/hw/temp_dir.hpp"
 #include "lop/hw/verilog.hpp"
-#include "tool_io.hpp"
+#include "lop/hw/tool_io.hpp"
 
 namespace fs = std::filesystem;
 

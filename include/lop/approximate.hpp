@@ -4,6 +4,7 @@
 // exact product's format (product_format(a, b)); only its raw value is approximate.
 #pragma once
 #include <algorithm>
+#include <array>
 #include <bit>
 #include <cstdint>
 
@@ -95,13 +96,63 @@ namespace detail {
   return static_cast<u128>(a * b) << (sx + sy);
 }
 
+// One kept block of an Ax-BxP operand: its value and its block index (0 the least significant).
+struct axbxp_block {
+  std::uint64_t value;
+  int index;
+};
+using axbxp_operand = std::array<axbxp_block, max_approximate_operand_width>;
+
+// The slots of magnitude x (blocks blocks of k bits): slot 0 the most significant kept block.
+// fixed: the `kept` top block positions, zero or not; dynamic: the `kept` most significant
+// non-zero blocks (an empty slot is a zero block). Slots from `kept` on are left unset: this
+// runs once per product, and clearing the whole array dominated its cost.
+[[nodiscard]] constexpr axbxp_operand axbxp_slots(std::uint64_t x, int k, int blocks, int kept, block_select sel) noexcept {
+  axbxp_operand slots;  // NOLINT: slots [0, kept) are all written below
+  int s = 0;
+  for (int i = blocks - 1; i >= 0 && s < kept; --i) {
+    const std::uint64_t v = (x >> (i * k)) & all_ones(k);
+    if (sel == block_select::dynamic && v == 0) continue;
+    slots[static_cast<std::size_t>(s++)] = {v, i};
+  }
+  for (; s < kept; ++s) slots[static_cast<std::size_t>(s)] = {0, 0};
+  return slots;
+}
+
+// Calls f(s, t) for the first l slot pairs of na x nb kept blocks in Ax-BxP's order: ranked
+// by s + t (slot 0 being each operand's most significant kept block), ties by s.
+template <class F>
+constexpr void for_each_axbxp_pair(int na, int nb, int l, F&& f) {
+  int computed = 0;
+  for (int d = 0; d <= na + nb - 2; ++d)
+    for (int s = std::max(0, d - (nb - 1)); s <= std::min(d, na - 1); ++s) {
+      if (computed++ == l) return;
+      f(s, d - s);
+    }
+}
+
+// Ax-BxP's product of magnitudes x (blocks_a blocks) and y (blocks_b blocks) of k-bit blocks.
+[[nodiscard]] constexpr u128 axbxp_magnitude(std::uint64_t x, int blocks_a, std::uint64_t y, int blocks_b,
+                                             const multiplier& m) noexcept {
+  const auto a = axbxp_slots(x, m.k, blocks_a, m.na, m.select);
+  const auto b = axbxp_slots(y, m.k, blocks_b, m.nb, m.select);
+  u128 sum = 0;
+  for_each_axbxp_pair(m.na, m.nb, m.l, [&](int s, int t) {
+    const axbxp_block& p = a[static_cast<std::size_t>(s)];
+    const axbxp_block& q = b[static_cast<std::size_t>(t)];
+    sum += static_cast<u128>(p.value * q.value) << (m.k * (p.index + q.index));
+  });
+  return sum;
+}
+
 }  // namespace detail
 
 // The raw product of raw operands a (shape sa) and b (shape sb) under multiplier m. The
 // array-based multipliers drop bits of the two's-complement partial-product array; signed
 // Mitchell multiplies the magnitudes and gives the product the sign of a * b; signed DRUM
-// does what its published design does: one's complement in and out (~a for a negative
-// operand, ~p for a negative product). A table multiplier looks its circuit up in the registry
+// does what its published design does, one's complement in and out (~a for a negative
+// operand, ~p for a negative product), unless negate=exact; signed Ax-BxP splits magnitudes
+// into blocks and negates exactly. A table multiplier looks its circuit up in the registry
 // (lop/table_multiplier.hpp; throws lop::format_error when that fails); multiplier_model below
 // looks it up once for many products. Preconditions: validate(m, sa.width, sb.width) ==
 // nullptr, and a, b in their shapes' ranges.
@@ -136,12 +187,20 @@ namespace detail {
       // The published signed DRUM complements bits instead of negating: a negative operand
       // enters as ~a = |a| - 1, and a negative product leaves as ~p = -p - 1.
       const bool negative = (a < 0) != (b < 0);
-      const auto x = static_cast<std::uint64_t>(a < 0 ? ~a : a);
-      const auto y = static_cast<std::uint64_t>(b < 0 ? ~b : b);
+      const bool invert = m.negate == mul_negate::invert;
+      const auto x = static_cast<std::uint64_t>(a < 0 ? (invert ? ~a : -a) : a);
+      const auto y = static_cast<std::uint64_t>(b < 0 ? (invert ? ~b : -b) : b);
       const auto mag = static_cast<i128>(detail::drum_magnitude(x, y, m.k));
-      return negative ? ~mag : mag;
+      return negative ? (invert ? ~mag : -mag) : mag;
     }
     case multiplier_kind::table: return table_multiplier_for(m, sa, sb)->product(a, b);
+    case multiplier_kind::axbxp: {
+      const bool negative = (a < 0) != (b < 0);
+      const auto x = static_cast<std::uint64_t>(a < 0 ? -a : a);
+      const auto y = static_cast<std::uint64_t>(b < 0 ? -b : b);
+      const auto mag = static_cast<i128>(detail::axbxp_magnitude(x, sa.width / m.k, y, sb.width / m.k, m));
+      return negative ? -mag : mag;
+    }
   }
   return 0;
 }

@@ -19,7 +19,17 @@ enum class multiplier_kind : std::uint8_t {
   mitchell,      // Mitchell's logarithmic multiplier (piecewise-linear log2 and antilog)
   drum,          // DRUM: k-bit segments from each operand's leading one, lsb set to 1
   table,         // the user's circuit: products from a registered table or function (lop/table_multiplier.hpp)
+  axbxp,         // Ax-BxP: k-bit blocks, na/nb blocks kept per operand, l block products (docs/axbxp.md)
 };
+
+// How a sign-magnitude multiplier (DRUM) negates: `invert` as DRUM's published signed design
+// (one's complement: a negative operand enters as |x| - 1, a negative product leaves as -p - 1),
+// `exact` by two's-complement negation (0 * x = 0; the unsigned core's product, signed).
+enum class mul_negate : std::uint8_t { invert, exact };
+
+// Which blocks of an Ax-BxP operand are kept: `fixed` the most significant block positions,
+// `dynamic` the most significant non-zero blocks of each value (their indices travel with it).
+enum class block_select : std::uint8_t { fixed, dynamic };
 
 // The compensation a truncated or Mitchell multiplier adds.
 enum class mul_correction : std::uint8_t {
@@ -41,6 +51,11 @@ struct multiplier {
   // table: the name the circuit is registered under (NUL-padded; a name that does not fit
   // leaves the last character set, which validate() reports).
   std::array<char, max_table_name_length + 1> name{};
+  mul_negate negate = mul_negate::invert;  // drum
+  int na = 0;                              // axbxp: blocks of a kept (k is the block size)
+  int nb = 0;                              // axbxp: blocks of b kept
+  int l = 0;                               // axbxp: block products computed
+  block_select select = block_select::fixed;  // axbxp
 
   static const multiplier exact;  // multiplier::exact, the default
 
@@ -53,8 +68,20 @@ struct multiplier {
   [[nodiscard]] static constexpr multiplier mitchell(mul_correction c = mul_correction::none) noexcept {
     return {multiplier_kind::mitchell, 0, 0, 0, 0, c};
   }
-  [[nodiscard]] static constexpr multiplier drum(int k) noexcept {
-    return {multiplier_kind::drum, 0, 0, 0, k, mul_correction::none};
+  [[nodiscard]] static constexpr multiplier drum(int k, mul_negate n = mul_negate::invert) noexcept {
+    multiplier m{multiplier_kind::drum, 0, 0, 0, k, mul_correction::none};
+    m.negate = n;
+    return m;
+  }
+  // Ax-BxP with k-bit blocks: na blocks of a and nb of b kept (chosen by `select`), and of
+  // their block-pair products the l most significant computed (docs/axbxp.md).
+  [[nodiscard]] static constexpr multiplier axbxp(int k, int na, int nb, int l, block_select select) noexcept {
+    multiplier m{multiplier_kind::axbxp, 0, 0, 0, k, mul_correction::none};
+    m.na = na;
+    m.nb = nb;
+    m.l = l;
+    m.select = select;
+    return m;
   }
   // The circuit registered as `name` (lop::register_table_multiplier, or lop-hwgen --table).
   [[nodiscard]] static constexpr multiplier table(std::string_view name) noexcept {
@@ -83,9 +110,11 @@ struct operand_shape {
 inline constexpr int max_approximate_operand_width = 32;
 
 namespace detail {
-inline constexpr std::array<std::string_view, 6> multiplier_kind_names{"exact", "truncated", "broken_array",
-                                                                       "mitchell", "drum", "table"};
+inline constexpr std::array<std::string_view, 7> multiplier_kind_names{"exact", "truncated", "broken_array",
+                                                                       "mitchell", "drum", "table", "axbxp"};
 inline constexpr std::array<std::string_view, 3> correction_names{"none", "constant", "variable"};
+inline constexpr std::array<std::string_view, 2> negate_names{"invert", "exact"};
+inline constexpr std::array<std::string_view, 2> block_select_names{"fixed", "dynamic"};
 }  // namespace detail
 
 [[nodiscard]] constexpr std::string_view to_string(multiplier_kind k) noexcept {
@@ -94,24 +123,46 @@ inline constexpr std::array<std::string_view, 3> correction_names{"none", "const
 [[nodiscard]] constexpr std::string_view to_string(mul_correction c) noexcept {
   return detail::correction_names[static_cast<std::size_t>(c)];
 }
+[[nodiscard]] constexpr std::string_view to_string(mul_negate n) noexcept {
+  return detail::negate_names[static_cast<std::size_t>(n)];
+}
+[[nodiscard]] constexpr std::string_view to_string(block_select b) noexcept {
+  return detail::block_select_names[static_cast<std::size_t>(b)];
+}
+
+// The largest Ax-BxP block (bits) and blocks per operand.
+inline constexpr int max_axbxp_block = 8;
 
 // nullptr when m is a well-formed multiplier on its own; operand-dependent limits are checked
 // by validate(m, wa, wb).
 [[nodiscard]] constexpr const char* validate(const multiplier& m) noexcept {
-  if (static_cast<unsigned>(m.kind) > static_cast<unsigned>(multiplier_kind::table)) return "unknown multiplier";
+  if (static_cast<unsigned>(m.kind) > static_cast<unsigned>(multiplier_kind::axbxp)) return "unknown multiplier";
+  if (static_cast<unsigned>(m.negate) > static_cast<unsigned>(mul_negate::exact)) return "unknown negation";
+  if (static_cast<unsigned>(m.select) > static_cast<unsigned>(block_select::dynamic)) return "unknown block selection";
   if (static_cast<unsigned>(m.correction) > static_cast<unsigned>(mul_correction::variable))
     return "unknown multiplier correction";
   const bool uses_t = m.kind == multiplier_kind::truncated;
   const bool uses_hv = m.kind == multiplier_kind::broken_array;
-  const bool uses_k = m.kind == multiplier_kind::drum;
-  if ((!uses_t && m.t != 0) || (!uses_hv && (m.h != 0 || m.v != 0)) || (!uses_k && m.k != 0))
-    return "a parameter was given that this multiplier does not take (t: truncated; h, v: broken_array; k: drum)";
+  const bool axbxp = m.kind == multiplier_kind::axbxp;
+  const bool uses_k = m.kind == multiplier_kind::drum || axbxp;
+  if ((!uses_t && m.t != 0) || (!uses_hv && (m.h != 0 || m.v != 0)) || (!uses_k && m.k != 0) ||
+      (!axbxp && (m.na != 0 || m.nb != 0 || m.l != 0 || m.select != block_select::fixed)) ||
+      (m.kind != multiplier_kind::drum && m.negate != mul_negate::invert))
+    return "a parameter was given that this multiplier does not take (t: truncated; h, v: broken_array; k, negate: "
+           "drum; k, na, nb, l, select: axbxp)";
+  if (axbxp) {
+    if (m.k < 1 || m.k > max_axbxp_block) return "axbxp: the block size k must be 1 to 8 bits";
+    if (m.na < 1 || m.nb < 1) return "axbxp: na and nb (blocks kept of a and of b) must be at least 1";
+    if (m.l < 1 || m.l > m.na * m.nb)
+      return "axbxp: l (block products computed) must be 1 to na*nb, the block pairs there are";
+    return nullptr;
+  }
   if (m.correction != mul_correction::none && m.kind != multiplier_kind::truncated && m.kind != multiplier_kind::mitchell)
     return "only truncated and mitchell multipliers take a correction";
   if (m.kind == multiplier_kind::mitchell && m.correction == mul_correction::variable)
     return "mitchell takes correction=none or correction=constant";
   if (m.t < 0 || m.h < 0 || m.v < 0) return "t, h and v must be at least 0";
-  if (uses_k && m.k < 2) return "drum needs k >= 2 (the segment's lsb is forced to 1)";
+  if (m.kind == multiplier_kind::drum && m.k < 2) return "drum needs k >= 2 (the segment's lsb is forced to 1)";
   const std::string_view name = m.table_name();
   if (m.kind != multiplier_kind::table) {
     if (!name.empty()) return "only a table multiplier has a name";
@@ -140,13 +191,20 @@ inline constexpr std::array<std::string_view, 3> correction_names{"none", "const
   if (m.v > wa + wb) return "broken_array: v must be at most the product width";
   if (m.kind == multiplier_kind::drum && m.k > std::max(wa, wb))
     return "drum: k must be at most the wider operand's width";
+  if (m.kind == multiplier_kind::axbxp) {
+    if (wa % m.k != 0 || wb % m.k != 0)
+      return "axbxp: the block size k must divide both operand widths (an operand is a whole number of blocks)";
+    if (m.na > wa / m.k || m.nb > wb / m.k)
+      return "axbxp: na and nb can keep at most the blocks an operand has (its width / k)";
+  }
   if (m.kind == multiplier_kind::mitchell && m.correction == mul_correction::constant && std::max(wa, wb) < 4)
     return "mitchell with correction=constant needs an operand of at least 4 bits (the correction is 2^-4)";
   return nullptr;
 }
 
 // Canonical text: exact, truncated<t=6[,correction=constant|variable]>, broken_array<h=2,v=6>,
-// mitchell[<correction=constant>], drum<k=6>, table<name=NAME>.
+// mitchell[<correction=constant>], drum<k=6[,negate=exact]>, table<name=NAME>,
+// axbxp<k=2,na=3,nb=3,l=6,select=dynamic>.
 [[nodiscard]] inline std::string to_string(const multiplier& m) {
   std::string s(to_string(m.kind));
   const auto corr = [&] { return "correction=" + std::string(to_string(m.correction)); };
@@ -159,8 +217,14 @@ inline constexpr std::array<std::string_view, 3> correction_names{"none", "const
     case multiplier_kind::mitchell:
       if (m.correction != mul_correction::none) s += "<" + corr() + ">";
       break;
-    case multiplier_kind::drum: s += "<k=" + std::to_string(m.k) + ">"; break;
+    case multiplier_kind::drum:
+      s += "<k=" + std::to_string(m.k) + (m.negate == mul_negate::exact ? ",negate=exact" : "") + ">";
+      break;
     case multiplier_kind::table: s += "<name=" + std::string(m.table_name()) + ">"; break;
+    case multiplier_kind::axbxp:
+      s += "<k=" + std::to_string(m.k) + ",na=" + std::to_string(m.na) + ",nb=" + std::to_string(m.nb) +
+           ",l=" + std::to_string(m.l) + ",select=" + std::string(to_string(m.select)) + ">";
+      break;
   }
   return s;
 }

@@ -12,10 +12,15 @@
 //               lop::gemm's k-ordered float kernel;
 //   integer     other fixed PEs lop::gemm's integer kernels take (approximate multipliers
 //               through their 8-bit product table or model, saturating accumulators): int64
-//               accumulation in k order;
+//               accumulation in k order. With operands of at most 8 bits and a wide B it is
+//               value-indexed: for each k the products of column k of A with all 256 values
+//               of b are tabulated once, and each output column adds the row its b selects
+//               (an M-vector add, in k order, so saturation happens exactly where it would);
 //   sequential  lop::pe_model, one output after another.
 #pragma once
+#include <algorithm>
 #include <bit>
+#include <cstdlib>
 #include <cstdint>
 #include <stdexcept>
 #include <string>
@@ -48,6 +53,46 @@ namespace detail {
 }
 
 [[nodiscard]] inline std::int64_t to_raw64(i128 v) noexcept { return static_cast<std::int64_t>(v); }
+
+// The value-indexed integer kernel pays 256 x M x K to tabulate; worth it from this many columns.
+inline constexpr long value_indexed_min_columns = 256;
+
+// sums[j * M + i] = step-accumulation over k of P[(k * 256 + (B(k, j) & 0xFF)) * M + i], in k
+// order per output; B row-major. Tiles of columns keep the sums in cache.
+template <class T, class Step>
+void value_indexed_sums(const std::vector<T>& P, long M, long K, long N, const std::int64_t* B, Step step,
+                        std::vector<T>& sums) {
+  constexpr long tile = 64;
+  sums.assign(static_cast<std::size_t>(M * N), T{0});
+  for (long j0 = 0; j0 < N; j0 += tile) {
+    const long j1 = std::min(N, j0 + tile);
+    for (long kk = 0; kk < K; ++kk) {
+      const T* Pk = P.data() + kk * 256 * M;
+      const std::int64_t* b = B + kk * N;
+      for (long j = j0; j < j1; ++j) {
+        const T* p = Pk + static_cast<long>(static_cast<std::uint64_t>(b[j]) & 0xFFU) * M;
+        T* c = sums.data() + j * M;
+        for (long i = 0; i < M; ++i) c[i] = step(c[i], p[i]);
+      }
+    }
+  }
+}
+
+// P for value_indexed_sums: the products of A(i, k) with every 8-bit pattern of b, on the
+// accumulator's grid.
+template <class T>
+std::vector<T> value_indexed_products(const std::vector<std::int32_t>& table, const raw_matrix& A, int shift) {
+  const long M = A.rows(), K = A.cols();
+  std::vector<T> P(static_cast<std::size_t>(K * 256 * M));
+  for (long kk = 0; kk < K; ++kk)
+    for (long v = 0; v < 256; ++v)
+      for (long i = 0; i < M; ++i) {
+        const std::int32_t* row = table.data() + ((static_cast<std::uint64_t>(A(i, kk)) & 0xFFU) << 8);
+        P[static_cast<std::size_t>((kk * 256 + v) * M + i)] =
+            static_cast<T>(to_acc_grid<std::int64_t>(row[v], shift));
+      }
+  return P;
+}
 
 }  // namespace detail
 
@@ -117,10 +162,54 @@ namespace detail {
     const fixed_format& acc = s.acc.fixed;
     const int shift = acc.frac - product_format(s.a.fixed, s.b.fixed).frac;
     const multiplier_model mul = detail::multiplier_of(s);
-    const bool table = !s.mul.is_exact() && s.a.fixed.width <= 8 && s.b.fixed.width <= 8;
-    const std::vector<std::int32_t> products = table ? detail::fill_product_table(mul) : std::vector<std::int32_t>{};
+    const bool narrow = s.a.fixed.width <= 8 && s.b.fixed.width <= 8;
+    const bool table = !s.mul.is_exact() && narrow;
+    const std::vector<std::int32_t> products =
+        table || (narrow && N >= detail::value_indexed_min_columns) ? detail::fill_product_table(mul)
+                                                                    : std::vector<std::int32_t>{};
     const i128 hi = detail::raw_max<i128>(acc);
     const i128 lo = acc.ovf == overflow::saturate_symmetric && acc.is_signed ? -hi : detail::raw_min<i128>(acc);
+    const auto finish = [&](long i, long j, std::int64_t sum) {
+      const i128 a = detail::quantize_raw<i128>(sum, acc.frac, acc, 0);
+      C(i, j) = detail::to_raw64(detail::convert_raw(s.out, s.acc, a, 0));
+    };
+    if (narrow && N >= detail::value_indexed_min_columns) {
+      const auto write = [&](const auto& sums) {
+        for (long j = 0; j < N; ++j)
+          for (long i = 0; i < M; ++i) finish(i, j, static_cast<std::int64_t>(sums[static_cast<std::size_t>(j * M + i)]));
+      };
+      std::int64_t pmax = 0;
+      for (const std::int32_t p : products) pmax = std::max(pmax, std::abs(detail::to_acc_grid<std::int64_t>(p, shift)));
+      if (k == gemm_kernel::exact && static_cast<i128>(pmax) * std::max(K, 1L) < (i128{1} << 31)) {
+        std::vector<std::int32_t> sums;  // no overflow possible: narrow sums
+        detail::value_indexed_sums(detail::value_indexed_products<std::int32_t>(products, A, shift), M, K, N, B.data(),
+                                   [](std::int32_t c, std::int32_t p) { return c + p; }, sums);
+        write(sums);
+      } else if (k == gemm_kernel::saturating) {  // |c|, |p| < 2^62: no int64 overflow
+        const auto h = static_cast<std::int64_t>(hi), l = static_cast<std::int64_t>(lo);
+        const std::int64_t h_to = acc.ovf == overflow::saturate_zero ? 0 : h;
+        const std::int64_t l_to = acc.ovf == overflow::saturate_zero ? 0 : l;
+        std::vector<std::int64_t> sums;
+        detail::value_indexed_sums(
+            detail::value_indexed_products<std::int64_t>(products, A, shift), M, K, N, B.data(),
+            [=](std::int64_t c, std::int64_t p) {
+              const std::int64_t t = c + p;
+              return t > h ? h_to : t < l ? l_to : t;
+            },
+            sums);
+        write(sums);
+      } else {  // wrap or exact: modular int64 sums, wrapped to acc's width by finish
+        std::vector<std::int64_t> sums;
+        detail::value_indexed_sums(detail::value_indexed_products<std::int64_t>(products, A, shift), M, K, N, B.data(),
+                                   [](std::int64_t c, std::int64_t p) {
+                                     return static_cast<std::int64_t>(static_cast<std::uint64_t>(c) +
+                                                                      static_cast<std::uint64_t>(p));
+                                   },
+                                   sums);
+        write(sums);
+      }
+      return C;
+    }
     std::vector<std::int64_t> row(static_cast<std::size_t>(N));
     for (long i = 0; i < M; ++i) {
       std::fill(row.begin(), row.end(), 0);
@@ -148,10 +237,7 @@ namespace detail {
           }
         }
       }
-      for (long j = 0; j < N; ++j) {
-        const i128 a = detail::quantize_raw<i128>(row[static_cast<std::size_t>(j)], acc.frac, acc, 0);
-        C(i, j) = detail::to_raw64(detail::convert_raw(s.out, s.acc, a, 0));
-      }
+      for (long j = 0; j < N; ++j) finish(i, j, row[static_cast<std::size_t>(j)]);
     }
     return C;
   }

@@ -136,7 +136,8 @@ namespace detail {
 }
 
 // exact | truncated<t=N[,correction=...]> | broken_array<h=N,v=N> | mitchell[<correction=...>]
-// | drum<k=N> | table<name=NAME>; parameters in any order.
+// | drum<k=N[,negate=invert|exact]> | table<name=NAME> | axbxp<k=K,na=A,nb=B,l=L[,select=fixed|dynamic]>
+// (n=N sets na and nb); parameters in any order.
 [[nodiscard]] inline multiplier read_multiplier(descriptor_reader& r) {
   multiplier m{};
   m.kind = r.enumerator<multiplier_kind>(multiplier_kind_names, "multiplier");
@@ -156,22 +157,31 @@ namespace detail {
             m.name = multiplier::table(name).name;
             return 32U;
           }
+          if (key == "negate") return m.negate = r.enumerator<mul_negate>(negate_names, "negation"), 64U;
+          if (key == "na") return m.na = r.integer(), 128U;
+          if (key == "nb") return m.nb = r.integer(), 256U;
+          if (key == "n") return m.na = m.nb = r.integer(), 128U | 256U | 2048U;
+          if (key == "l") return m.l = r.integer(), 512U;
+          if (key == "select") return m.select = r.enumerator<block_select>(block_select_names, "block selection"), 1024U;
           return 0U;
         },
-        "multiplier parameter", "t, h, v, k, correction or name");
+        "multiplier parameter", "t, h, v, k, correction, name, negate, n, na, nb, l or select");
     r.expect('>');
   }
   const unsigned needed = m.kind == multiplier_kind::truncated      ? 1U
                           : m.kind == multiplier_kind::broken_array ? 2U | 4U
                           : m.kind == multiplier_kind::drum         ? 8U
                           : m.kind == multiplier_kind::table        ? 32U
+                          : m.kind == multiplier_kind::axbxp        ? 8U | 128U | 256U | 512U
                                                                     : 0U;
   if ((seen & needed) != needed)
     r.fail(std::string(to_string(m.kind)) + " needs its parameters: " +
            (m.kind == multiplier_kind::truncated      ? "truncated<t=N> (columns dropped)"
             : m.kind == multiplier_kind::broken_array ? "broken_array<h=N,v=N> (rows and columns dropped)"
             : m.kind == multiplier_kind::drum         ? "drum<k=N> (segment bits)"
-                                                      : "table<name=NAME> (the name it is registered under)"));
+            : m.kind == multiplier_kind::axbxp
+                ? "axbxp<k=K,na=A,nb=B,l=L> (block bits, blocks kept of a and of b, block products; n=N sets na and nb)"
+                : "table<name=NAME> (the name it is registered under)"));
   if (const char* e = validate(m)) r.fail(e);
   return m;
 }

@@ -7,6 +7,7 @@
 // half a unit, Mitchell's worst relative error is 1/9).
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -112,6 +113,48 @@ i128 ones_complement_sign(i128 a, i128 b, Mag mag) {
   return (a < 0) != (b < 0) ? -m - 1 : m;
 }
 
+// Ax-BxP from its definition (docs/axbxp.md): |a| and |b| in k-bit blocks; a keeps na blocks
+// (fixed: the top na positions; dynamic: the na most significant non-zero blocks), b keeps nb;
+// of the na x nb pairs of kept blocks, ranked by their ranks' sum and then by a's rank, the
+// first l are multiplied, shifted to their place and summed; the sign is the product's.
+struct kept_block {
+  i128 value;
+  int index;
+};
+// The n blocks operand v (w bits) keeps, most significant first; missing slots hold zero.
+std::vector<kept_block> kept_blocks(i128 v, int w, int n, const multiplier& m) {
+  std::vector<kept_block> r;
+  for (int i = w / m.k - 1; i >= 0 && static_cast<int>(r.size()) < n; --i) {
+    const i128 block = (v >> (i * m.k)) % (static_cast<i128>(1) << m.k);
+    if (m.select == lop::block_select::fixed || block != 0) r.push_back({block, i});
+  }
+  r.resize(static_cast<std::size_t>(n), kept_block{0, 0});
+  return r;
+}
+// The na x nb pairs of kept-block ranks in the order they are computed.
+std::vector<std::pair<int, int>> ranked_pairs(int na, int nb) {
+  std::vector<std::pair<int, int>> pairs;
+  for (int s = 0; s < na; ++s)
+    for (int t = 0; t < nb; ++t) pairs.emplace_back(s, t);
+  std::stable_sort(pairs.begin(), pairs.end(), [](auto p, auto q) {
+    return p.first + p.second != q.first + q.second ? p.first + p.second < q.first + q.second : p.first < q.first;
+  });
+  return pairs;
+}
+i128 axbxp_sum(const std::vector<kept_block>& ka, const std::vector<kept_block>& kb,
+               const std::vector<std::pair<int, int>>& pairs, int l, int k) {
+  i128 sum = 0;
+  for (int n = 0; n < l; ++n) {
+    const kept_block& p = ka[static_cast<std::size_t>(pairs[static_cast<std::size_t>(n)].first)];
+    const kept_block& q = kb[static_cast<std::size_t>(pairs[static_cast<std::size_t>(n)].second)];
+    sum += p.value * q.value * (static_cast<i128>(1) << (k * (p.index + q.index)));
+  }
+  return sum;
+}
+i128 ref_axbxp_mag(i128 x, int wa, i128 y, int wb, const multiplier& m) {
+  return axbxp_sum(kept_blocks(x, wa, m.na, m), kept_blocks(y, wb, m.nb, m), ranked_pairs(m.na, m.nb), m.l, m.k);
+}
+
 i128 reference(const multiplier& m, i128 a, operand_shape sa, i128 b, operand_shape sb) {
   switch (m.kind) {
     case lop::multiplier_kind::exact: return a * b;
@@ -119,7 +162,11 @@ i128 reference(const multiplier& m, i128 a, operand_shape sa, i128 b, operand_sh
     case lop::multiplier_kind::broken_array: return ref_broken_array(a, sa, b, sb, m.h, m.v);
     case lop::multiplier_kind::mitchell:
       return sign_magnitude(a, b, [&](i128 x, i128 y) { return ref_mitchell_mag(x, y, m.correction != mul_correction::none); });
-    case lop::multiplier_kind::drum: return ones_complement_sign(a, b, [&](i128 x, i128 y) { return ref_drum_mag(x, y, m.k); });
+    case lop::multiplier_kind::drum:
+      if (m.negate == lop::mul_negate::exact) return sign_magnitude(a, b, [&](i128 x, i128 y) { return ref_drum_mag(x, y, m.k); });
+      return ones_complement_sign(a, b, [&](i128 x, i128 y) { return ref_drum_mag(x, y, m.k); });
+    case lop::multiplier_kind::axbxp:
+      return sign_magnitude(a, b, [&](i128 x, i128 y) { return ref_axbxp_mag(x, sa.width, y, sb.width, m); });
     case lop::multiplier_kind::table: break;  // test_table_multiplier.cpp checks tables against their functions
   }
   return 0;
@@ -147,7 +194,19 @@ std::vector<multiplier> family(int wa, int wb, bool every_parameter = false) {
     for (int v : range(wp, {0, 2, wp / 2, wp})) ms.push_back(multiplier::broken_array(h, v));
   ms.push_back(multiplier::mitchell());
   if (std::max(wa, wb) >= 4) ms.push_back(multiplier::mitchell(mul_correction::constant));
-  for (int k = 2; k <= std::max(wa, wb); ++k) ms.push_back(multiplier::drum(k));
+  for (int k = 2; k <= std::max(wa, wb); ++k) {
+    ms.push_back(multiplier::drum(k));
+    ms.push_back(multiplier::drum(k, lop::mul_negate::exact));
+  }
+  // Ax-BxP: block sizes dividing both widths; one block each, all blocks, and between (every
+  // configuration of the 8-bit family is enumerated by its own test below).
+  for (int k : {1, 2, 4})
+    if (wa % k == 0 && wb % k == 0)
+      for (int na : {1, (wa / k + 1) / 2, wa / k})
+        for (int nb : {1, wb / k})
+          for (int l : {1, (na * nb + 1) / 2, na * nb})
+            for (auto sel : {lop::block_select::fixed, lop::block_select::dynamic})
+              ms.push_back(multiplier::axbxp(k, na, nb, l, sel));
   return ms;
 }
 
@@ -176,6 +235,87 @@ TEST_CASE("multipliers: every operand pair against the references", "[mul]") {
       c.done();
     }
   }
+}
+
+TEST_CASE("multipliers: every Ax-BxP configuration of 8-bit operands, every operand pair", "[mul][axbxp]") {
+  // The reference's kept blocks of every 8-bit magnitude (0..255) are drawn once per block
+  // rule; each configuration's magnitudes are then summed from them for all 256 x 256 pairs
+  // and the model is checked on every pair of u8 x u8, s8 x u8 and s8 x s8 operands (u8 x u8
+  // only for k = 1 with na != nb: the sign rule is the same in every configuration).
+  const std::vector<std::pair<operand_shape, operand_shape>> shapes{
+      {{8, false}, {8, false}}, {{8, true}, {8, false}}, {{8, true}, {8, true}}};
+  long configs = 0;
+  std::vector<i128> mag(256 * 256);
+  for (int k : {1, 2, 4, 8})
+    for (auto sel : {lop::block_select::fixed, lop::block_select::dynamic})
+      for (int na = 1; na <= 8 / k; ++na)
+        for (int nb = 1; nb <= 8 / k; ++nb) {
+          const multiplier rule = multiplier::axbxp(k, na, nb, 1, sel);
+          std::vector<std::vector<kept_block>> ka(256), kb(256);
+          for (int v = 0; v < 256; ++v) {
+            ka[static_cast<std::size_t>(v)] = kept_blocks(v, 8, na, rule);
+            kb[static_cast<std::size_t>(v)] = kept_blocks(v, 8, nb, rule);
+          }
+          const auto pairs = ranked_pairs(na, nb);
+          std::fill(mag.begin(), mag.end(), 0);
+          for (int l = 1; l <= na * nb; ++l) {
+            const multiplier m = multiplier::axbxp(k, na, nb, l, sel);
+            // Configuration l computes configuration l - 1's pairs and one more.
+            const auto [ps, pt] = pairs[static_cast<std::size_t>(l - 1)];
+            for (int x = 0; x < 256; ++x)
+              for (int y = 0; y < 256; ++y)
+              {
+                const kept_block& p = ka[static_cast<std::size_t>(x)][static_cast<std::size_t>(ps)];
+                const kept_block& q = kb[static_cast<std::size_t>(y)][static_cast<std::size_t>(pt)];
+                mag[static_cast<std::size_t>(x * 256 + y)] += p.value * q.value * (static_cast<i128>(1) << (k * (p.index + q.index)));
+              }
+            for (const auto& [sa, sb] : shapes) {
+              // k = 1 (2,592 configurations, 88 % of the time): signed shapes when na = nb.
+              if (k == 1 && sa.is_signed && na != nb) continue;
+              REQUIRE(lop::validate(m, sa.width, sb.width) == nullptr);
+              ++configs;
+              checker c(lop::to_string(m) + " " + shape_text(sa) + "x" + shape_text(sb), 4);
+              for (i128 a = lo_of(sa); a <= hi_of(sa); ++a)
+                for (i128 b = lo_of(sb); b <= hi_of(sb); ++b) {
+                  const i128 got = lop::multiply_raw(m, a, sa, b, sb);
+                  const i128 p = mag[static_cast<std::size_t>((a < 0 ? -a : a) * 256 + (b < 0 ? -b : b))];
+                  const i128 want = (a < 0) != (b < 0) ? -p : p;
+                  c.expect(got == want, [&] {
+                    return std::to_string(static_cast<long long>(a)) + " * " + std::to_string(static_cast<long long>(b)) +
+                           " = " + std::to_string(static_cast<long long>(got)) + ", want " +
+                           std::to_string(static_cast<long long>(want));
+                  });
+                }
+              c.done();
+            }
+          }
+        }
+  // Per k, the sum over na, nb of na * nb configurations (2,592 for k = 1, of which 2 * 204
+  // have na = nb), times 2 selections.
+  CHECK(configs == 2 * (36 * 36 + 2 * 204) + 3 * 2 * (10 * 10 + 3 * 3 + 1));
+  // All blocks and all products: the exact product, whatever the selection.
+  const operand_shape s8{8, true};
+  for (auto sel : {lop::block_select::fixed, lop::block_select::dynamic})
+    for (i128 a = -128; a < 128; a += 7)
+      for (i128 b = -128; b < 128; b += 5) CHECK(lop::multiply_raw(multiplier::axbxp(2, 4, 4, 16, sel), a, s8, b, s8) == a * b);
+}
+
+TEST_CASE("multipliers: DRUM's signed conventions", "[mul]") {
+  const operand_shape s8{8, true};
+  const multiplier published = multiplier::drum(4);
+  const multiplier exact = multiplier::drum(4, lop::mul_negate::exact);
+  // The published design: |x| - 1 in, -p - 1 out.
+  CHECK(lop::multiply_raw(published, 0, s8, -5, s8) == -1);
+  CHECK(lop::multiply_raw(published, 7, s8, -1, s8) == -1);
+  CHECK(lop::multiply_raw(published, 2, s8, -3, s8) == -5);
+  CHECK(lop::multiply_raw(exact, 0, s8, -5, s8) == 0);
+  CHECK(lop::multiply_raw(exact, 7, s8, -1, s8) == -7);
+  CHECK(lop::multiply_raw(exact, 2, s8, -3, s8) == -6);
+  // 100 = 0b1100100 -> 0b1101 << 3 = 104; -100 likewise, negated exactly.
+  CHECK(lop::multiply_raw(exact, -100, s8, 1, s8) == -104);
+  // Exact negation: negating an operand negates the product (a = -128 has no 8-bit negation).
+  for (i128 a = -127; a < 128; ++a)
+    for (i128 b = -128; b < 128; ++b) REQUIRE(lop::multiply_raw(exact, a, s8, b, s8) == -lop::multiply_raw(exact, -a, s8, b, s8));
 }
 
 TEST_CASE("multipliers: 16-bit operands, seeded random pairs", "[mul]") {
@@ -215,6 +355,21 @@ TEST_CASE("multipliers: text form, validation and errors", "[mul]") {
   fails("drum<k=4,t=3>", "does not take");
   fails("drum<k=4,k=5>", "given twice");
   fails("booth", "unknown multiplier 'booth'");
+  fails("drum<k=4,negate=sometimes>", "unknown negation 'sometimes'");
+  fails("axbxp<k=2,na=2>", "axbxp<k=K,na=A,nb=B,l=L>");
+  fails("axbxp<k=2,n=2,l=5>", "l (block products computed) must be 1 to na*nb");
+  fails("axbxp<k=2,n=0,l=1>", "na and nb (blocks kept of a and of b) must be at least 1");
+  fails("axbxp<k=9,n=1,l=1>", "block size k must be 1 to 8 bits");
+  fails("axbxp<k=2,n=2,l=2,select=random>", "unknown block selection 'random'");
+  fails("mitchell<negate=exact>", "does not take");
+  CHECK(lop::parse_multiplier("axbxp<n=3,l=4,k=2,select=dynamic>") ==
+        multiplier::axbxp(2, 3, 3, 4, lop::block_select::dynamic));
+  CHECK(lop::to_string(lop::parse_multiplier("axbxp<k=2,n=3,l=4>")) == "axbxp<k=2,na=3,nb=3,l=4,select=fixed>");
+  CHECK(lop::to_string(multiplier::drum(4, lop::mul_negate::exact)) == "drum<k=4,negate=exact>");
+  CHECK_THROWS_WITH(lop::parse_pe_spec("pe<a=fixed<8,4>,b=fixed<7,4>,acc=fixed<20,8>,out=fixed<8,4>,mul=axbxp<k=2,n=2,l=2>>"),
+                    Catch::Contains("k must divide both operand widths"));
+  CHECK_THROWS_WITH(lop::parse_pe_spec("pe<a=fixed<8,4>,b=fixed<8,4>,acc=fixed<20,8>,out=fixed<8,4>,mul=axbxp<k=4,n=3,l=2>>"),
+                    Catch::Contains("at most the blocks an operand has"));
   fails("truncated<t=3,correction=maybe>", "unknown correction 'maybe'");
 
   const auto pe = lop::parse_pe_spec(
@@ -333,13 +488,13 @@ TEST_CASE("multipliers: lop::gemm with an approximate multiplier", "[mul]") {
 namespace {
 // lop::gemm<S> against one pe_model run per output (clear, K MACs in k order).
 template <lop::pe_spec S>
-void gemm_matches_pe(lop::gemm_kernel expected_kernel, long K) {
-  INFO(lop::to_string(S));
+void gemm_matches_pe(lop::gemm_kernel expected_kernel, long K, long N = 37) {
+  INFO(lop::to_string(S) << ", K = " << K << ", N = " << N);
   CHECK(lop::gemm_kernel_for(S, K) == expected_kernel);
   using TA = lop::fixed<S.a.fixed>;
   using TB = lop::fixed<S.b.fixed>;
   Eigen::Matrix<TA, Eigen::Dynamic, Eigen::Dynamic> A(4, K);
-  Eigen::Matrix<TB, Eigen::Dynamic, Eigen::Dynamic> B(K, 37);
+  Eigen::Matrix<TB, Eigen::Dynamic, Eigen::Dynamic> B(K, N);
   lop::lfsr32 g(11);
   for (Eigen::Index i = 0; i < A.size(); ++i) A.data()[i] = TA::from_bits(g());
   for (Eigen::Index i = 0; i < B.size(); ++i) B.data()[i] = TB::from_bits(g());
@@ -369,6 +524,24 @@ TEST_CASE("multipliers: lop::gemm's kernels with approximate products follow the
       lop::gemm_kernel::saturating, 50);
   gemm_matches_pe<lop::pe_spec{u6, u6, big, out8, multiplier::mitchell(mul_correction::constant)}>(
       lop::gemm_kernel::exact, 50);
+  // N >= 256 columns: the value-indexed kernel (products of each A column with all 256 b
+  // values), in each accumulation mode, incl. saturate_zero and int32 sums.
+  constexpr lop::fixed_format satz14{14, 6, true, lop::rounding::floor, lop::overflow::saturate_zero};
+  constexpr lop::fixed_format sym14{14, 6, true, lop::rounding::floor, lop::overflow::saturate_symmetric};
+  constexpr lop::fixed_format acc24{24, 6, true, lop::rounding::floor, lop::overflow::saturate};
+  gemm_matches_pe<lop::pe_spec{s8, s8, wrap16, out8, multiplier::drum(3)}>(lop::gemm_kernel::wrap, 50, 300);
+  gemm_matches_pe<lop::pe_spec{s8, u6, sat14, out8, multiplier::truncated(5, mul_correction::constant)}>(
+      lop::gemm_kernel::saturating, 50, 300);
+  gemm_matches_pe<lop::pe_spec{s8, s8, satz14, out8, multiplier::axbxp(2, 3, 3, 5, lop::block_select::dynamic)}>(
+      lop::gemm_kernel::saturating, 40, 257);
+  gemm_matches_pe<lop::pe_spec{s8, s8, sym14, out8, multiplier::drum(4, lop::mul_negate::exact)}>(
+      lop::gemm_kernel::saturating, 40, 256);
+  gemm_matches_pe<lop::pe_spec{u6, u6, big, out8, multiplier::mitchell(mul_correction::constant)}>(
+      lop::gemm_kernel::exact, 50, 300);
+  gemm_matches_pe<lop::pe_spec{s8, s8, acc24, out8, multiplier::axbxp(2, 4, 4, 9, lop::block_select::fixed)}>(
+      lop::gemm_kernel::exact, 200, 260);
+  gemm_matches_pe<lop::pe_spec{s8, s8, sat14, out8}>(lop::gemm_kernel::saturating, 60, 300);
+  gemm_matches_pe<lop::pe_spec{s8, s8, wrap16, out8}>(lop::gemm_kernel::wrap, 60, 300);
   // Wider operands: the model per product.
   gemm_matches_pe<lop::pe_spec{s12, s12, sat14, out8, multiplier::broken_array(2, 9)}>(lop::gemm_kernel::saturating, 30);
   gemm_matches_pe<lop::pe_spec{s12, s8, wrap16, out8, multiplier::truncated(7, mul_correction::variable)}>(

@@ -176,6 +176,8 @@ class float_rounder {
 //   products on the accumulator's grid) and whose formats the array quantizer handles runs
 //   as float (or double) matrix products of the quantized values — the same exactness
 //   argument as pe_gemm's exact-sum kernel;
+// - any other fixed PE whose input format the array quantizer handles gets its inputs' raws
+//   from it (pe_gemm then computes the products);
 // - a float PE of lop::gemm's fp32 kernel runs that kernel on the operands' float values,
 //   rounded into the formats by float_rounder, without raw bit patterns.
 class pe_arithmetic final : public arithmetic {
@@ -245,8 +247,14 @@ class pe_arithmetic final : public arithmetic {
         for (long k = 0; k < W.cols(); ++k) w(i, k) = detail::quantize(s.a, W(i, k), draw(s.a));
     }
     raw_matrix x(X.rows(), X.cols());
-    for (long k = 0; k < X.rows(); ++k)
-      for (long j = 0; j < X.cols(); ++j) x(k, j) = detail::quantize(s.b, X(k, j), converted ? 0U : draw(s.b));
+    if (fast_ && detail::array_quantizable(s.b)) {  // the whole array at once, then its raws (exact scalings)
+      matrix own;
+      const matrix& xq = converted ? X : (own = detail::quantize_values(X.array(), s.b.fixed).matrix());
+      x = (xq.array() * std::ldexp(1.0F, s.b.fixed.frac)).cast<std::int64_t>().matrix();
+    } else {
+      for (long k = 0; k < X.rows(); ++k)
+        for (long j = 0; j < X.cols(); ++j) x(k, j) = detail::quantize(s.b, X(k, j), converted ? 0U : draw(s.b));
+    }
     const raw_matrix y = pe_gemm(s, w, x, gen_());
     matrix Y(y.rows(), y.cols());
     for (long i = 0; i < y.rows(); ++i)

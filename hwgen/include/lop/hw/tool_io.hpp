@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <stdexcept>
 #include <string>
 #include <system_error>
 #include <utility>
@@ -20,9 +21,10 @@ inline constexpr int exit_tool_failure = 1;
 inline constexpr int exit_bad_input = 2;
 
 // Thrown to main, which prints the message and exits with the code.
-struct failure {
+struct failure : std::runtime_error {
   int code;
   std::string message;
+  failure(int c, const std::string& m) : std::runtime_error(m), code(c), message(m) {}
 };
 
 // The whole file; `what` names it in the error ("lop-hwgen: cannot read <what> '<path>'").
