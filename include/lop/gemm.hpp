@@ -19,6 +19,8 @@
 #include <algorithm>
 #include <bit>
 #include <cstdint>
+#include <memory>
+#include <mutex>
 #include <stdexcept>
 #include <string>
 #include <type_traits>
@@ -76,6 +78,37 @@ inline constexpr product_source product_source_of =
       t[(index(a) << 8) | index(b)] = static_cast<std::int32_t>(mul(a, b));
     }
   return t;
+}
+
+// fill_product_table for a multiplier known at run time, kept for the few most recently used
+// (multiplier, operand shapes): a configuration search runs the same layers hundreds of times,
+// and filling a table costs 65,536 model products. Table multipliers are not kept (their
+// circuit can be registered again under the same name). Thread-safe.
+[[nodiscard]] inline std::shared_ptr<const std::vector<std::int32_t>> cached_product_table(const multiplier_model& mul) {
+  if (mul.mul().kind == multiplier_kind::table)
+    return std::make_shared<const std::vector<std::int32_t>>(fill_product_table(mul));
+  struct entry {
+    std::string key;
+    std::shared_ptr<const std::vector<std::int32_t>> table;
+  };
+  static std::mutex lock;
+  static std::vector<entry> recent;  // most recent last
+  constexpr std::size_t kept = 16;
+  const std::string key = to_string(mul.mul()) + " " + to_string(mul.a()) + " " + to_string(mul.b());
+  {
+    const std::lock_guard<std::mutex> guard(lock);
+    for (std::size_t i = 0; i < recent.size(); ++i)
+      if (recent[i].key == key) {
+        std::rotate(recent.begin() + static_cast<std::ptrdiff_t>(i), recent.begin() + static_cast<std::ptrdiff_t>(i) + 1,
+                    recent.end());
+        return recent.back().table;
+      }
+  }
+  auto table = std::make_shared<const std::vector<std::int32_t>>(fill_product_table(mul));
+  const std::lock_guard<std::mutex> guard(lock);
+  if (recent.size() == kept) recent.erase(recent.begin());
+  recent.push_back({key, table});
+  return table;
 }
 
 // The multiplier of a fixed PE, bound to its operands.

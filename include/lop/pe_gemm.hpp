@@ -164,9 +164,10 @@ std::vector<T> value_indexed_products(const std::vector<std::int32_t>& table, co
     const multiplier_model mul = detail::multiplier_of(s);
     const bool narrow = s.a.fixed.width <= 8 && s.b.fixed.width <= 8;
     const bool table = !s.mul.is_exact() && narrow;
-    const std::vector<std::int32_t> products =
-        table || (narrow && N >= detail::value_indexed_min_columns) ? detail::fill_product_table(mul)
-                                                                    : std::vector<std::int32_t>{};
+    const auto table_ptr = table || (narrow && N >= detail::value_indexed_min_columns)
+                               ? detail::cached_product_table(mul)
+                               : std::make_shared<const std::vector<std::int32_t>>();
+    const std::vector<std::int32_t>& products = *table_ptr;
     const i128 hi = detail::raw_max<i128>(acc);
     const i128 lo = acc.ovf == overflow::saturate_symmetric && acc.is_signed ? -hi : detail::raw_min<i128>(acc);
     const auto finish = [&](long i, long j, std::int64_t sum) {

@@ -536,6 +536,46 @@ TEST_CASE("nn: the fast fixed-point path gives the PE's bits", "[nn][quantized]"
   CHECK(float_layers >= 40);
 }
 
+TEST_CASE("nn: separable approximate products give the PE's bits", "[nn][quantized]") {
+  // DRUM (both sign conventions) and Ax-BxP (both block rules) run as sums of exact matrix
+  // products (lop/separable_products.hpp) when the accumulator cannot overflow; against the
+  // per-MAC path (fast = false), through a convolution and dense layers, each signedness.
+  rnd g{4242};
+  int separable_layers = 0;
+  const std::vector<lop::multiplier> muls{
+      lop::multiplier::drum(3), lop::multiplier::drum(4, lop::mul_negate::exact),
+      lop::multiplier::axbxp(2, 2, 2, 3, lop::block_select::fixed), lop::multiplier::axbxp(2, 3, 2, 4, lop::block_select::dynamic),
+      lop::multiplier::axbxp(2, 2, 3, 6, lop::block_select::dynamic)};
+  for (int t = 0; t < 60; ++t) {
+    const auto pick = [&](int lo, int hi) { return lo + static_cast<int>((g() + 1) * 0.5 * (hi - lo + 1)) % (hi - lo + 1); };
+    const lop::multiplier& mul = muls[static_cast<std::size_t>(t) % muls.size()];
+    const lop::fixed_format a{pick(3, 4) * 2, 0, g() > -0.5, lop::rounding::half_even, lop::overflow::saturate};
+    const lop::fixed_format b{pick(3, 4) * 2, 0, g() > 0, lop::rounding::floor, lop::overflow::saturate};
+    const lop::fixed_format acc{pick(20, 40), 0, true, lop::rounding::floor, lop::overflow::saturate};
+    const lop::fixed_format out{pick(6, 20), 0, true, static_cast<lop::rounding>(pick(0, 4)), lop::overflow::saturate};
+    lop::nn::network net;
+    net.input = {2, 6, 5};
+    net.layers = {lop::nn::conv2d{"c", 2, 3, 3, 1, 1, random_matrix(3, 18, g), random_matrix(3, 1, g)}, lop::nn::relu{},
+                  lop::nn::flatten{}, lop::nn::dense{"d", 90, 4, random_matrix(4, 90, g), random_matrix(4, 1, g)}};
+    lop::nn::image_batch x(3, 2, 6, 5);
+    for (long i = 0; i < x.size(); ++i) x.data()[i] = g() * 3;
+    std::vector<lop::pe_spec> specs;
+    try {
+      specs = lop::nn::layer_specs(net, lop::nn::calibrate(net, x), {{lop::pe_spec{a, b, acc, out, mul}, 0}});
+    } catch (const lop::nn::data_error&) {
+      continue;
+    }
+    lop::nn::pe_arithmetic fast(specs), slow(specs, lop::lfsr32::default_seed, false);
+    const matrix yf = net.forward(x, fast), ys = net.forward(x, slow);
+    for (std::size_t i : {std::size_t{0}, std::size_t{3}})
+      separable_layers += lop::detail::choose_kernel(specs[i], i == 0 ? 18 : 90) == lop::gemm_kernel::exact &&
+                          lop::detail::separate_products(lop::detail::multiplier_of(specs[i])).has_value();
+    INFO(lop::to_string(specs[0]) << " / " << lop::to_string(specs[3]));
+    CHECK(yf == ys);
+  }
+  CHECK(separable_layers >= 40);
+}
+
 TEST_CASE("nn: float_rounder is R_F on the plain cases", "[nn][quantized]") {
   rnd g{77};
   for (const lop::float_format& f : {lop::formats::fp8_e4m3fn, lop::formats::fp8_e5m2, lop::formats::fp8_e4m3fnuz,

@@ -106,6 +106,11 @@ TEST_CASE("synthesize approximate multipliers", "[synth][generated][approx]") {
   CHECK(area(lop::multiplier::truncated(4), u8, u8) > area(lop::multiplier::truncated(8), u8, u8));
   CHECK(area(lop::multiplier::broken_array(2, 6), u8, u8) < exact8);
   CHECK(area(lop::multiplier::drum(3), s8, s8) < area(lop::multiplier::drum(6), s8, s8));
+  // Ax-BxP: fewer block products, less area; fixed block positions need no selection logic.
+  const auto axbxp = [](int na, int nb, int l, lop::block_select sel) { return lop::multiplier::axbxp(2, na, nb, l, sel); };
+  CHECK(area(axbxp(2, 2, 3, lop::block_select::fixed), u8, u8) < area(axbxp(4, 4, 16, lop::block_select::fixed), u8, u8));
+  CHECK(area(axbxp(2, 2, 3, lop::block_select::fixed), s8, s8) < area(axbxp(2, 2, 3, lop::block_select::dynamic), s8, s8));
+  area(lop::multiplier::drum(4, lop::mul_negate::exact), s8, s8);
   area(lop::multiplier::mitchell(lop::mul_correction::constant), s8, u8);
   area(lop::multiplier::truncated(5, lop::mul_correction::variable), s8, s8);
   const long exact16 = area(lop::multiplier::exact, u16, u16);

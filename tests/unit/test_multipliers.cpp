@@ -17,6 +17,7 @@
 #include "lop/metrics.hpp"
 #include "lop/pe.hpp"
 #include "lop/pe_spec.hpp"
+#include "lop/separable_products.hpp"
 #include "test_util.hpp"
 
 namespace {
@@ -298,6 +299,28 @@ TEST_CASE("multipliers: every Ax-BxP configuration of 8-bit operands, every oper
   for (auto sel : {lop::block_select::fixed, lop::block_select::dynamic})
     for (i128 a = -128; a < 128; a += 7)
       for (i128 b = -128; b < 128; b += 5) CHECK(lop::multiply_raw(multiplier::axbxp(2, 4, 4, 16, sel), a, s8, b, s8) == a * b);
+}
+
+TEST_CASE("multipliers: DRUM and Ax-BxP products are sums of separable terms", "[mul][axbxp]") {
+  // lop::nn's fast path for these multipliers (lop/separable_products.hpp) checks each
+  // decomposition against the product table over every operand pair and gives up on a
+  // mismatch; here every configuration must pass that check, so the fast path is never lost.
+  for (const operand_shape sa : {operand_shape{8, true}, operand_shape{8, false}, operand_shape{6, true}})
+    for (const operand_shape sb : {operand_shape{8, false}, operand_shape{8, true}, operand_shape{4, true}}) {
+      std::vector<multiplier> ms{multiplier::drum(3), multiplier::drum(4, lop::mul_negate::exact)};
+      for (auto sel : {lop::block_select::fixed, lop::block_select::dynamic})
+        for (int na = 1; na <= 2; ++na)
+          for (int nb = 1; nb <= 2; ++nb)
+            for (int l = 1; l <= na * nb; ++l) ms.push_back(multiplier::axbxp(2, na, nb, l, sel));
+      for (const multiplier& m : ms) {
+        if (lop::validate(m, sa.width, sb.width) != nullptr) continue;
+        INFO(lop::to_string(m) << " " << shape_text(sa) << "x" << shape_text(sb));
+        const auto sep = lop::detail::separate_products(lop::multiplier_model(m, sa, sb));
+        REQUIRE(sep.has_value());
+        CHECK(sep->term_bound > 0);
+      }
+    }
+  CHECK_FALSE(lop::detail::separate_products(lop::multiplier_model(multiplier::mitchell(), {8, true}, {8, true})).has_value());
 }
 
 TEST_CASE("multipliers: DRUM's signed conventions", "[mul]") {

@@ -6,15 +6,19 @@
 // configuration names widths and policies, not fraction bits.
 #pragma once
 #include <algorithm>
+#include <array>
 #include <bit>
 #include <cmath>
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "lop/nn/network.hpp"
 #include "lop/pe_gemm.hpp"
+#include "lop/separable_products.hpp"
 
 namespace lop::nn {
 
@@ -246,6 +250,22 @@ class pe_arithmetic final : public arithmetic {
       for (long i = 0; i < W.rows(); ++i)
         for (long k = 0; k < W.cols(); ++k) w(i, k) = detail::quantize(s.a, W(i, k), draw(s.a));
     }
+    if (fast_ && detail::array_quantizable(s.b) && detail::array_quantizable(s.out)) {
+      separable_layer& sl = separable_[index];
+      if (!sl.tried || (sl.sep && !sl.matches(w))) sl = separable_layer::of(s, w);
+      if (sl.sep) {
+        matrix own;
+        const matrix& xq = converted ? X : (own = detail::quantize_values(X.array(), s.b.fixed).matrix());
+        // The raws' low 8 bits (exact: xq * 2^frac is an integer of <= 8 bits), column-major.
+        const float up = std::ldexp(1.0F, s.b.fixed.frac);
+        std::vector<std::uint8_t> bits(static_cast<std::size_t>(xq.size()));
+        for (std::size_t e = 0; e < bits.size(); ++e)
+          bits[e] = static_cast<std::uint8_t>(static_cast<std::uint32_t>(static_cast<std::int32_t>(xq.data()[e] * up)) & 0xFFU);
+        const double bound = sl.sep->term_bound * static_cast<double>(std::max<long>(W.cols(), 1));
+        if (bound < 0x1p24) return sl.product<float>(bits, xq.rows(), xq.cols(), s);
+        if (bound < 0x1p53) return sl.product<double>(bits, xq.rows(), xq.cols(), s);
+      }
+    }
     raw_matrix x(X.rows(), X.cols());
     if (fast_ && detail::array_quantizable(s.b)) {  // the whole array at once, then its raws (exact scalings)
       matrix own;
@@ -279,7 +299,82 @@ class pe_arithmetic final : public arithmetic {
     }
     return r;
   }
+  // A layer whose approximate products are separable (lop/separable_products.hpp) and whose
+  // accumulator cannot overflow, with its products on the accumulator's grid: its outputs are
+  // sum_g F_g * H_g, exact small-integer matrix products, then out's rounding — the same
+  // exactness argument as the exact-sum path above. F_g (the weights' terms) is kept.
+  struct separable_layer {
+    bool tried = false;
+    std::optional<lop::detail::separable_products> sep;
+    Eigen::MatrixXd F;   // [F_0 F_1 ...]: the weights' terms side by side, rows x (G * depth)
+    Eigen::MatrixXf Ff;  // F in float, for sums below 2^24
+    Eigen::VectorXd U;                // sum over k of u(w(i, k)), per row
+
+    static separable_layer of(const pe_spec& s, const raw_matrix& w) {
+      separable_layer r;
+      r.tried = true;
+      const fixed_format p = product_format(s.a.fixed, s.b.fixed);
+      if (!s.a.is_fixed() || s.mul.is_exact() || s.acc.fixed.frac < p.frac ||
+          lop::detail::choose_kernel(s, w.cols()) != gemm_kernel::exact)
+        return r;
+      r.sep = lop::detail::separate_products(lop::detail::multiplier_of(s));
+      if (!r.sep) return r;
+      const auto looked_up = [](const raw_matrix& m, const std::vector<double>& t) {
+        return Eigen::MatrixXd(m.unaryExpr([&](std::int64_t v) { return t[static_cast<std::uint64_t>(v) & 0xFFU]; }));
+      };
+      const long K = w.cols();
+      r.F.resize(w.rows(), static_cast<long>(r.sep->f.size()) * K);
+      for (std::size_t g = 0; g < r.sep->f.size(); ++g) r.F.middleCols(static_cast<long>(g) * K, K) = looked_up(w, r.sep->f[g]);
+      r.Ff = r.F.cast<float>();
+      r.U = r.sep->u.empty() ? Eigen::VectorXd::Zero(w.rows()) : Eigen::VectorXd(looked_up(w, r.sep->u).rowwise().sum());
+      return r;
+    }
+    [[nodiscard]] bool matches(const raw_matrix& w) const {
+      return U.size() == w.rows() && F.cols() == static_cast<long>(sep->f.size()) * w.cols();
+    }
+
+    // The outputs for inputs whose raws' low 8 bits are `index` (rows x cols, column-major).
+    template <class T>
+    [[nodiscard]] matrix product(const std::vector<std::uint8_t>& index, long rows, long cols, const pe_spec& s) const {
+      using M = Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic>;
+      const auto table_of = [](const std::vector<double>& t) {
+        std::array<T, 256> r{};
+        for (std::size_t v = 0; v < 256; ++v) r[v] = static_cast<T>(t[v]);
+        return r;
+      };
+      M y(U.size(), cols);
+      y.colwise() = U.cast<T>();
+      if (!sep->v.empty()) {
+        const auto v = table_of(sep->v);
+        for (long j = 0; j < cols; ++j) {
+          T sum = 0;
+          for (long k = 0; k < rows; ++k) sum += v[index[static_cast<std::size_t>(j * rows + k)]];
+          y.col(j).array() += sum;
+        }
+      }
+      // [H_0; H_1; ...] under each other, so that one matrix product sums every term.
+      const std::size_t G = sep->h.size();
+      M h(static_cast<long>(G) * rows, cols);
+      for (std::size_t g = 0; g < G; ++g) {
+        const auto t = table_of(sep->h[g]);
+        for (long j = 0; j < cols; ++j) {
+          T* out = h.data() + j * h.rows() + static_cast<long>(g) * rows;
+          const std::uint8_t* in = index.data() + j * rows;
+          for (long k = 0; k < rows; ++k) out[k] = t[in[k]];
+        }
+      }
+      if constexpr (std::is_same_v<T, float>) {
+        y.noalias() += Ff * h;
+      } else {
+        y.noalias() += F * h;
+      }
+      const int frac = product_format(s.a.fixed, s.b.fixed).frac;
+      return detail::quantize_values((y.array() * std::ldexp(T(1), -frac)).eval(), s.out.fixed).matrix().template cast<float>();
+    }
+  };
+
   std::vector<pe_spec> specs_;
+  std::map<std::size_t, separable_layer> separable_;
   std::map<std::size_t, raw_matrix> weights_;
   std::map<std::size_t, matrix> fast_weights_;
   std::map<std::size_t, std::vector<float>> float_weights_;
